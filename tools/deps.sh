@@ -5,7 +5,7 @@ set -euo pipefail
 
 build_pkgs=(g++ cmake ninja-build pkg-config libasio-dev librocksdb-dev libxxhash-dev
             libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev libsnappy-dev liblz4-dev
-            libzstd-dev)
+            libzstd-dev libcli11-dev)
 interop_pkgs=(kcat librdkafka-dev python3-confluent-kafka)
 fuzz_pkgs=(clang libclang-rt-14-dev)
 tidy_pkgs=(clang-tidy clang-format)

@@ -1,0 +1,96 @@
+// broker/broker_config.cc
+#include "broker/broker_config.h"
+
+#include <charconv>
+#include <system_error>
+
+namespace brook::broker {
+namespace {
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) {
+    s.remove_prefix(1);
+  }
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
+    s.remove_suffix(1);
+  }
+  return s;
+}
+
+template <typename T>
+Status ParseNumber(std::string_view name, std::string_view value, T min, T max, T* out) {
+  T v{};
+  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
+  if (ec != std::errc() || end != value.data() + value.size() || v < min || v > max) {
+    return Status(std::make_error_code(std::errc::invalid_argument),
+                  std::string(name) + "=" + std::string(value) + ": expected a number in [" +
+                      std::to_string(min) + ", " + std::to_string(max) + "]");
+  }
+  *out = v;
+  return Status::Ok();
+}
+
+// "PLAINTEXT://host:port" (the first listener of a comma-separated list).
+Status ParseListener(std::string_view name, std::string_view value, std::string* host,
+                     uint16_t* port) {
+  std::string_view first = value.substr(0, value.find(','));
+  size_t scheme = first.find("://");
+  if (scheme != std::string_view::npos) first.remove_prefix(scheme + 3);
+  size_t colon = first.rfind(':');
+  if (colon == std::string_view::npos) {
+    return Status(std::make_error_code(std::errc::invalid_argument),
+                  std::string(name) + "=" + std::string(value) + ": expected host:port");
+  }
+  std::string_view h = first.substr(0, colon);
+  if (h.size() >= 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
+  *host = std::string(h);
+  return ParseNumber<uint16_t>(name, first.substr(colon + 1), 0, 65535, port);
+}
+
+}  // namespace
+
+Status BrokerConfig::Set(std::string_view name, std::string_view value) {
+  value = Trim(value);
+  if (name == "listeners") return ParseListener(name, value, &listener_host, &listener_port);
+  if (name == "advertised.listeners") {
+    return ParseListener(name, value, &advertised_host, &advertised_port);
+  }
+  if (name == "node.id" || name == "broker.id") {
+    return ParseNumber<int32_t>(name, value, 0, INT32_MAX, &node_id);
+  }
+  if (name == "log.dirs" || name == "log.dir") {
+    log_dirs = std::string(value.substr(0, value.find(',')));
+    return Status::Ok();
+  }
+  if (name == "cluster.id") {
+    cluster_id = std::string(value);
+    return Status::Ok();
+  }
+  if (name == "socket.request.max.bytes") {
+    return ParseNumber<int32_t>(name, value, 1024, INT32_MAX, &socket_request_max_bytes);
+  }
+  if (name == "num.io.threads") return ParseNumber<int>(name, value, 1, 256, &io_threads);
+  return Status(std::make_error_code(std::errc::invalid_argument),
+                "unknown broker property '" + std::string(name) + "'");
+}
+
+Status BrokerConfig::ApplyProperties(std::string_view text) {
+  int line_no = 0;
+  while (!text.empty()) {
+    size_t eol = text.find('\n');
+    std::string_view line = Trim(text.substr(0, eol));
+    text = eol == std::string_view::npos ? std::string_view() : text.substr(eol + 1);
+    ++line_no;
+    if (line.empty() || line.front() == '#' || line.front() == '!') continue;
+    size_t eq = line.find_first_of("=:");
+    if (eq == std::string_view::npos) {
+      return Status(std::make_error_code(std::errc::invalid_argument),
+                    "line " + std::to_string(line_no) + ": expected name=value");
+    }
+    Status s = Set(Trim(line.substr(0, eq)), line.substr(eq + 1));
+    if (!s.ok()) return Status(s.code(), "line " + std::to_string(line_no) + ": " + s.context());
+  }
+  return Status::Ok();
+}
+
+}  // namespace brook::broker

@@ -1,0 +1,106 @@
+// broker/connection.cc
+#include "broker/connection.h"
+
+#include <asio/as_tuple.hpp>
+#include <asio/read.hpp>
+#include <asio/use_awaitable.hpp>
+#include <asio/write.hpp>
+
+#include "broker/broker.h"
+#include "broker/handler_table.h"
+#include "broker/request_context.h"
+#include "protocol/api_table.h"
+#include "protocol/base/logging.h"
+#include "protocol/frame.h"
+
+namespace brook::broker {
+namespace {
+
+const Logger kLog("connection");
+constexpr auto kAwait = asio::as_tuple(asio::use_awaitable);
+
+std::string PeerName(const asio::ip::tcp::socket& socket) {
+  asio::error_code ec;
+  auto endpoint = socket.remote_endpoint(ec);
+  if (ec) return "?";
+  return endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+}
+
+// The answer to an ApiVersions request whose version Brook does not know: a
+// v0 body (which every client can read) with UNSUPPORTED_VERSION and the full
+// list, so the client can retry with a version it shares with us.
+std::string UnsupportedApiVersionsFrame(int32_t correlation_id) {
+  ApiVersionsResponse response = SupportedApiVersions();
+  response.error_code = ErrorCode::kUnsupportedVersion;
+  return EncodeResponseFrame(correlation_id, 0, response);
+}
+
+// Handles one frame (without its size prefix). nullopt: close the connection.
+asio::awaitable<std::optional<std::string>> HandleFrame(Broker& broker, std::string_view frame,
+                                                        const std::string& peer) {
+  size_t consumed = 0;
+  Result<RequestHeader> header = ParseRequestHeaderPrefix(frame, &consumed);
+  if (!header.ok()) {
+    kLog.Warn("malformed request header from ", peer, ": ", header.status().ToString());
+    co_return std::nullopt;
+  }
+  const Route* route = FindRoute(header->api_key);
+  if (route == nullptr) {
+    kLog.Warn("unsupported api key ", static_cast<int>(header->api_key), " from ", peer,
+              "; closing the connection");
+    co_return std::nullopt;
+  }
+  if (!route->versions.Contains(header->api_version)) {
+    if (header->api_key == ApiKey::kApiVersions) {
+      co_return UnsupportedApiVersionsFrame(header->correlation_id);
+    }
+    kLog.Warn("unsupported ", ApiName(header->api_key), " version ", header->api_version,
+              " from ", peer, "; closing the connection");
+    co_return std::nullopt;
+  }
+  std::string_view rest = frame.substr(consumed);
+  if (route->IsFlexible(header->api_version)) {
+    size_t tags = 0;
+    if (Status s = ParseRequestHeaderTags(rest, &tags); !s.ok()) {
+      kLog.Warn("malformed request header from ", peer, ": ", s.ToString());
+      co_return std::nullopt;
+    }
+    rest.remove_prefix(tags);
+  }
+  kLog.Debug(ApiName(header->api_key), " v", header->api_version, " from ", peer);
+  RequestContext ctx(broker, std::move(header).value(), peer);
+  co_return co_await route->handle(ctx, rest);
+}
+
+}  // namespace
+
+asio::awaitable<void> ServeConnection(Broker& broker, asio::ip::tcp::socket socket) {
+  const std::string peer = PeerName(socket);
+  kLog.Debug("connection from ", peer);
+  std::string frame;
+  for (;;) {
+    char prefix[kFrameSizeBytes];
+    auto [read_ec, n] = co_await asio::async_read(socket, asio::buffer(prefix), kAwait);
+    if (read_ec) break;  // EOF, reset or shutdown
+    Result<int32_t> size = ParseFrameSize(std::string_view(prefix, n),
+                                          broker.config().socket_request_max_bytes);
+    if (!size.ok()) {
+      kLog.Warn("bad frame from ", peer, ": ", size.status().ToString(),
+                "; closing the connection");
+      break;
+    }
+    frame.resize(static_cast<size_t>(*size));
+    auto [body_ec, m] = co_await asio::async_read(socket, asio::buffer(frame), kAwait);
+    if (body_ec) break;
+    std::optional<std::string> response = co_await HandleFrame(broker, frame, peer);
+    if (!response) break;
+    if (response->empty()) continue;  // requests answered with no response
+    auto [write_ec, w] = co_await asio::async_write(socket, asio::buffer(*response), kAwait);
+    if (write_ec) break;
+  }
+  asio::error_code ignored;
+  socket.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+  kLog.Debug("connection from ", peer, " closed");
+}
+
+}  // namespace brook::broker

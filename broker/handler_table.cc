@@ -1,0 +1,69 @@
+// broker/handler_table.cc
+#include "broker/handler_table.h"
+
+#include <algorithm>
+#include <array>
+
+#include "broker/handlers/handlers.h"
+#include "broker/request_context.h"
+#include "protocol/api_table.h"
+#include "protocol/base/logging.h"
+
+namespace brook::broker {
+namespace {
+
+const Logger kLog("broker");
+
+template <typename Req, auto Handler>
+asio::awaitable<std::optional<std::string>> Invoke(RequestContext& ctx, std::string_view body) {
+  Result<Req> req = wire::Decode<Req>(body, ctx.api_version());
+  if (!req.ok()) {
+    kLog.Warn("malformed ", ApiName(Req::kApiKey), " v", ctx.api_version(), " request from ",
+              ctx.peer(), ": ", req.status().ToString(), "; closing the connection");
+    co_return std::nullopt;
+  }
+  auto response = co_await Handler(ctx, std::move(req).value());
+  co_return EncodeResponseFrame(ctx.header().correlation_id, ctx.api_version(), response);
+}
+
+template <typename Req, auto Handler>
+constexpr Route Row() {
+  return Route{Req::kApiKey, Req::kVersions, Req::kFirstFlexibleVersion, &Invoke<Req, Handler>};
+}
+
+// Ordered by api key.
+constexpr std::array kRoutes = {
+    Row<MetadataRequest, HandleMetadata>(),
+    Row<ApiVersionsRequest, HandleApiVersions>(),
+};
+
+constexpr bool SortedByKey() {
+  for (size_t i = 1; i < kRoutes.size(); ++i) {
+    if (kRoutes[i - 1].key >= kRoutes[i].key) return false;
+  }
+  return true;
+}
+static_assert(SortedByKey(), "routes must be listed once each, in api-key order");
+
+}  // namespace
+
+std::span<const Route> Routes() { return kRoutes; }
+
+const Route* FindRoute(ApiKey key) {
+  auto it = std::find_if(kRoutes.begin(), kRoutes.end(),
+                         [key](const Route& r) { return r.key == key; });
+  return it == kRoutes.end() ? nullptr : &*it;
+}
+
+ApiVersionsResponse SupportedApiVersions() {
+  ApiVersionsResponse response;
+  for (const Route& route : kRoutes) {
+    auto& row = response.api_keys.emplace_back();
+    row.api_key = static_cast<int16_t>(route.key);
+    row.min_version = route.versions.min;
+    row.max_version = route.versions.max;
+  }
+  return response;
+}
+
+}  // namespace brook::broker

@@ -1,0 +1,43 @@
+// broker/handler_table.h
+//
+// The APIs the broker serves: one row per api key, in key order, in
+// handler_table.cc. Versions come from the message structs' kVersions, and the
+// ApiVersions answer is built from these rows, so Brook never advertises an API
+// it does not handle.
+#pragma once
+
+#include <asio/awaitable.hpp>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "protocol/api_key.h"
+#include "protocol/messages/api_versions.h"
+#include "protocol/wire/serde.h"
+
+namespace brook::broker {
+
+class RequestContext;
+
+// Decodes the body, runs the handler and returns the whole response frame;
+// nullopt closes the connection (malformed request).
+using RawHandler = asio::awaitable<std::optional<std::string>> (*)(RequestContext& ctx,
+                                                                    std::string_view body);
+
+struct Route {
+  ApiKey key;
+  VersionRange versions;
+  int16_t first_flexible_version;
+  RawHandler handle;
+
+  bool IsFlexible(int16_t version) const { return version >= first_flexible_version; }
+};
+
+std::span<const Route> Routes();
+// nullptr for an api the broker does not serve.
+const Route* FindRoute(ApiKey key);
+// Every row of Routes() with its version range.
+ApiVersionsResponse SupportedApiVersions();
+
+}  // namespace brook::broker

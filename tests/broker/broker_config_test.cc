@@ -1,0 +1,54 @@
+// tests/broker/broker_config_test.cc
+#include "broker/broker_config.h"
+
+#include <gtest/gtest.h>
+
+namespace brook::broker {
+namespace {
+
+TEST(BrokerConfigTest, AppliesKafkaPropertyNames) {
+  BrokerConfig config;
+  Status s = config.ApplyProperties(
+      "# comment\n"
+      "listeners=PLAINTEXT://0.0.0.0:19092\n"
+      "advertised.listeners = PLAINTEXT://kafka.local:29092\n"
+      "node.id=3\n"
+      "log.dirs=/tmp/brook-a,/tmp/brook-b\n"
+      "\n"
+      "socket.request.max.bytes: 2048\n");
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(config.listener_host, "0.0.0.0");
+  EXPECT_EQ(config.listener_port, 19092);
+  EXPECT_EQ(config.advertised_host, "kafka.local");
+  EXPECT_EQ(config.advertised_port, 29092);
+  EXPECT_EQ(config.node_id, 3);
+  EXPECT_EQ(config.log_dirs, "/tmp/brook-a");
+  EXPECT_EQ(config.socket_request_max_bytes, 2048);
+}
+
+TEST(BrokerConfigTest, UnknownPropertyIsAnError) {
+  BrokerConfig config;
+  Status s = config.Set("listners", "PLAINTEXT://127.0.0.1:1");
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.ToString().find("listners"), std::string::npos);
+}
+
+TEST(BrokerConfigTest, BadNumbersAreErrors) {
+  BrokerConfig config;
+  EXPECT_FALSE(config.Set("node.id", "x").ok());
+  EXPECT_FALSE(config.Set("node.id", "-1").ok());
+  EXPECT_FALSE(config.Set("listeners", "PLAINTEXT://127.0.0.1:70000").ok());
+  EXPECT_FALSE(config.Set("listeners", "PLAINTEXT://127.0.0.1").ok());
+  Status s = config.ApplyProperties("node.id=1\nnonsense\n");
+  EXPECT_NE(s.ToString().find("line 2"), std::string::npos) << s.ToString();
+}
+
+TEST(BrokerConfigTest, IPv6ListenerIsUnbracketed) {
+  BrokerConfig config;
+  ASSERT_TRUE(config.Set("listeners", "PLAINTEXT://[::1]:9093").ok());
+  EXPECT_EQ(config.listener_host, "::1");
+  EXPECT_EQ(config.listener_port, 9093);
+}
+
+}  // namespace
+}  // namespace brook::broker
