@@ -67,13 +67,13 @@ struct FindCoordinatorResponse {
     bool operator==(const Coordinator&) const = default;
   };
 
-  int32_t throttle_time_ms = 0;               // v1+
-  ErrorCode error_code = ErrorCode::kNone;    // v0-3
-  std::optional<std::string> error_message;   // v1-3
-  int32_t node_id = 0;                        // v0-3
-  std::string host;                           // v0-3
-  int32_t port = 0;                           // v0-3
-  std::vector<Coordinator> coordinators;      // v4+
+  int32_t throttle_time_ms = 0;              // v1+
+  ErrorCode error_code = ErrorCode::kNone;   // v0-3
+  std::optional<std::string> error_message;  // v1-3
+  int32_t node_id = 0;                       // v0-3
+  std::string host;                          // v0-3
+  int32_t port = 0;                          // v0-3
+  std::vector<Coordinator> coordinators;     // v4+
 
   template <typename Io>
   void Serde(Io& io) {

@@ -201,10 +201,10 @@ struct OffsetFetchResponse {
     bool operator==(const OffsetFetchResponseGroup&) const = default;
   };
 
-  int32_t throttle_time_ms = 0;                   // v3+
-  std::vector<OffsetFetchResponseTopic> topics;   // v1-7
-  ErrorCode error_code = ErrorCode::kNone;        // v2-7
-  std::vector<OffsetFetchResponseGroup> groups;   // v8+
+  int32_t throttle_time_ms = 0;                  // v3+
+  std::vector<OffsetFetchResponseTopic> topics;  // v1-7
+  ErrorCode error_code = ErrorCode::kNone;       // v2-7
+  std::vector<OffsetFetchResponseGroup> groups;  // v8+
 
   template <typename Io>
   void Serde(Io& io) {

@@ -50,8 +50,12 @@ TEST(FindCoordinatorResponseTest, RoundTripsEveryVersion) {
     if (v >= 4) {
       in.coordinators = {
           {.key = "txn-1", .node_id = 3, .host = "broker-3", .port = 9092},
-          {.key = "txn-2", .node_id = -1, .host = "", .port = -1,
-           .error_code = ErrorCode::kCoordinatorNotAvailable, .error_message = "none yet"},
+          {.key = "txn-2",
+           .node_id = -1,
+           .host = "",
+           .port = -1,
+           .error_code = ErrorCode::kCoordinatorNotAvailable,
+           .error_message = "none yet"},
       };
     }
     EXPECT_EQ(RoundTrip(in, v), in) << "version " << v;
@@ -96,16 +100,46 @@ TEST(FindCoordinatorResponseTest, V3MatchesSpecBytes) {
 
 // v6: INT32 throttle_time_ms, [coordinators: key, node_id, host, port, error, error_message].
 TEST(FindCoordinatorResponseTest, V6MatchesSpecBytes) {
-  FindCoordinatorResponse in{
-      .throttle_time_ms = 5,
-      .coordinators = {{.key = "g", .node_id = 2, .host = "h", .port = 9092},
-                       {.key = "t", .node_id = -1, .host = "", .port = -1,
-                        .error_code = ErrorCode::kCoordinatorLoadInProgress,
-                        .error_message = "x"}}};
+  FindCoordinatorResponse in{.throttle_time_ms = 5,
+                             .coordinators = {{.key = "g", .node_id = 2, .host = "h", .port = 9092},
+                                              {.key = "t",
+                                               .node_id = -1,
+                                               .host = "",
+                                               .port = -1,
+                                               .error_code = ErrorCode::kCoordinatorLoadInProgress,
+                                               .error_message = "x"}}};
   ExpectSpecBytes(in, 6,
                   "00000005 | 03 |"
                   "  02 67 | 00000002 | 02 68 | 00002384 | 0000 | 00 | 00 |"
                   "  02 74 | ffffffff | 01 | ffffffff | 000e | 02 78 | 00 |"
+                  "00");
+}
+
+// v1 adds INT8 key_type after the key.
+TEST(FindCoordinatorRequestTest, V1MatchesSpecBytes) {
+  FindCoordinatorRequest in{.key = "g", .key_type = 1};
+  ExpectSpecBytes(in, 1, "0001 67 | 01");
+}
+
+// v4 replaces the key with coordinator_keys.
+TEST(FindCoordinatorRequestTest, V4MatchesSpecBytes) {
+  FindCoordinatorRequest in{.coordinator_keys = {"g"}};
+  ExpectSpecBytes(in, 4, "00 | 02 02 67 | 00");
+}
+
+// v1 adds INT32 throttle_time_ms first and NULLABLE_STRING error_message after the error.
+TEST(FindCoordinatorResponseTest, V1MatchesSpecBytes) {
+  FindCoordinatorResponse in{.node_id = 1, .host = "h", .port = 9092};
+  ExpectSpecBytes(in, 1, "00000000 | 0000 | ffff | 00000001 | 0001 68 | 00002384");
+}
+
+// v4 replaces the single coordinator with the coordinators array.
+TEST(FindCoordinatorResponseTest, V4MatchesSpecBytes) {
+  FindCoordinatorResponse in{
+      .coordinators = {{.key = "g", .node_id = 1, .host = "h", .port = 9092}}};
+  ExpectSpecBytes(in, 4,
+                  "00000000 | 02 |"
+                  "  02 67 | 00000001 | 02 68 | 00002384 | 0000 | 00 | 00 |"
                   "00");
 }
 

@@ -67,8 +67,7 @@ TEST(JoinGroupResponseTest, NullProtocolNameRoundTripsFromV7) {
 // Before v7 protocol_name cannot be null: a null goes out as the empty string.
 TEST(JoinGroupResponseTest, NullProtocolNameIsEmptyBeforeV7) {
   JoinGroupResponse in{.protocol_name = std::nullopt};
-  EXPECT_EQ(wire::Encode(in, 0),
-            FromHex("0000 | ffffffff | 0000 | 0000 | 0000 | 00000000"));
+  EXPECT_EQ(wire::Encode(in, 0), FromHex("0000 | ffffffff | 0000 | 0000 | 0000 | 00000000"));
   Result<JoinGroupResponse> decoded = wire::Decode<JoinGroupResponse>(wire::Encode(in, 0), 0);
   ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
   EXPECT_EQ(decoded->protocol_name, std::optional<std::string>(""));
@@ -146,16 +145,112 @@ TEST(JoinGroupResponseTest, V6MatchesSpecBytes) {
 // v9: protocol_type (v7+) before the now nullable protocol_name; BOOL skip_assignment
 // between leader and member_id.
 TEST(JoinGroupResponseTest, V9MatchesSpecBytes) {
-  JoinGroupResponse in{.generation_id = 2,
-                       .protocol_type = "c",
-                       .protocol_name = std::nullopt,
-                       .leader = "m",
-                       .skip_assignment = true,
-                       .member_id = "",
-                       .members = {{.member_id = "m", .group_instance_id = "i", .metadata = "\x01"}}};
+  JoinGroupResponse in{
+      .generation_id = 2,
+      .protocol_type = "c",
+      .protocol_name = std::nullopt,
+      .leader = "m",
+      .skip_assignment = true,
+      .member_id = "",
+      .members = {{.member_id = "m", .group_instance_id = "i", .metadata = "\x01"}}};
   ExpectSpecBytes(in, 9,
                   "00000000 | 0000 | 00000002 | 02 63 | 00 | 02 6d | 01 | 01 | 02 |"
                   "  02 6d | 02 69 | 02 01 | 00 |"
+                  "00");
+}
+
+// v1 adds INT32 rebalance_timeout_ms after session_timeout_ms.
+TEST(JoinGroupRequestTest, V1MatchesSpecBytes) {
+  JoinGroupRequest in{.group_id = "g",
+                      .session_timeout_ms = 30'000,
+                      .rebalance_timeout_ms = 60'000,
+                      .member_id = "",
+                      .protocol_type = "c",
+                      .protocols = {{.name = "r", .metadata = "\x01\x02"}}};
+  ExpectSpecBytes(in, 1,
+                  "0001 67 | 00007530 | 0000ea60 | 0000 | 0001 63 | 00000001 |"
+                  "  0001 72 | 00000002 0102");
+}
+
+// v5 adds NULLABLE_STRING group_instance_id after member_id.
+TEST(JoinGroupRequestTest, V5MatchesSpecBytes) {
+  JoinGroupRequest in{.group_id = "g",
+                      .session_timeout_ms = 30'000,
+                      .rebalance_timeout_ms = 60'000,
+                      .member_id = "",
+                      .group_instance_id = "i",
+                      .protocol_type = "c",
+                      .protocols = {{.name = "r", .metadata = "\x01\x02"}}};
+  ExpectSpecBytes(in, 5,
+                  "0001 67 | 00007530 | 0000ea60 | 0000 | 0001 69 | 0001 63 | 00000001 |"
+                  "  0001 72 | 00000002 0102");
+}
+
+// v2 adds INT32 throttle_time_ms first.
+TEST(JoinGroupResponseTest, V2MatchesSpecBytes) {
+  JoinGroupResponse in{.generation_id = 1,
+                       .protocol_name = "r",
+                       .leader = "m",
+                       .member_id = "m",
+                       .members = {{.member_id = "m", .metadata = "\x01"}}};
+  ExpectSpecBytes(in, 2,
+                  "00000000 | 0000 | 00000001 | 0001 72 | 0001 6d | 0001 6d | 00000001 |"
+                  "  0001 6d | 00000001 01");
+}
+
+// v5: members carry NULLABLE_STRING group_instance_id between member_id and metadata.
+TEST(JoinGroupResponseTest, V5MatchesSpecBytes) {
+  JoinGroupResponse in{
+      .generation_id = 1,
+      .protocol_name = "r",
+      .leader = "m",
+      .member_id = "m",
+      .members = {{.member_id = "m", .group_instance_id = "i", .metadata = "\x01"}}};
+  ExpectSpecBytes(in, 5,
+                  "00000000 | 0000 | 00000001 | 0001 72 | 0001 6d | 0001 6d | 00000001 |"
+                  "  0001 6d | 0001 69 | 00000001 01");
+}
+
+// v7 adds COMPACT_NULLABLE_STRING protocol_type before protocol_name.
+TEST(JoinGroupResponseTest, V7MatchesSpecBytes) {
+  JoinGroupResponse in{.generation_id = 1,
+                       .protocol_type = "c",
+                       .protocol_name = "r",
+                       .leader = "m",
+                       .member_id = "m",
+                       .members = {{.member_id = "m", .metadata = "\x01"}}};
+  ExpectSpecBytes(in, 7,
+                  "00000000 | 0000 | 00000001 | 02 63 | 02 72 | 02 6d | 02 6d | 02 |"
+                  "  02 6d | 00 | 02 01 | 00 |"
+                  "00");
+}
+
+// v8 adds COMPACT_NULLABLE_STRING reason after the protocols.
+TEST(JoinGroupRequestTest, V8MatchesSpecBytes) {
+  JoinGroupRequest in{.group_id = "g",
+                      .session_timeout_ms = 30'000,
+                      .rebalance_timeout_ms = 60'000,
+                      .member_id = "m",
+                      .protocol_type = "c",
+                      .protocols = {{.name = "r", .metadata = "\x01\x02"}},
+                      .reason = "r"};
+  ExpectSpecBytes(in, 8,
+                  "02 67 | 00007530 | 0000ea60 | 02 6d | 00 | 02 63 | 02 |"
+                  "  02 72 | 03 0102 | 00 |"
+                  "02 72 | 00");
+}
+
+// v8 has the v7 layout: skip_assignment comes only in v9.
+TEST(JoinGroupResponseTest, V8MatchesSpecBytes) {
+  JoinGroupResponse in{.generation_id = 1,
+                       .protocol_type = "c",
+                       .protocol_name = "r",
+                       .leader = "m",
+                       .member_id = "m",
+                       .members = {{.member_id = "m", .metadata = "\x01"}}};
+  ExpectSpecBytes(in, 8,
+                  "00000000 | 0000 | 00000001 | 02 63 | 02 72 | 02 6d | 02 6d | 02 |"
+                  "  02 6d | 00 | 02 01 | 00 |"
                   "00");
 }
 

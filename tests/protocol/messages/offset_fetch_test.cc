@@ -55,7 +55,9 @@ OffsetFetchResponse SampleResponse(int16_t v) {
   if (v <= 7) {
     in.topics = {
         {.name = "orders",
-         .partitions = {{.partition_index = 0, .committed_offset = 100, .metadata = "meta",
+         .partitions = {{.partition_index = 0,
+                         .committed_offset = 100,
+                         .metadata = "meta",
                          .error_code = ErrorCode::kUnstableOffsetCommit},
                         {.partition_index = 3, .committed_offset = 42}}},
         {.name = "payments",
@@ -72,10 +74,13 @@ OffsetFetchResponse SampleResponse(int16_t v) {
     in.groups = {
         {.group_id = "group-1",
          .topics = {{.name = "orders",
-                     .partitions = {{.partition_index = 0, .committed_offset = 100,
-                                     .committed_leader_epoch = 4, .metadata = "meta",
+                     .partitions = {{.partition_index = 0,
+                                     .committed_offset = 100,
+                                     .committed_leader_epoch = 4,
+                                     .metadata = "meta",
                                      .error_code = ErrorCode::kUnstableOffsetCommit},
-                                    {.partition_index = 3, .committed_offset = 42,
+                                    {.partition_index = 3,
+                                     .committed_offset = 42,
                                      .committed_leader_epoch = 2}}},
                     {.name = "payments", .partitions = {{.partition_index = 1}}}},
          .error_code = ErrorCode::kNone},
@@ -86,8 +91,7 @@ OffsetFetchResponse SampleResponse(int16_t v) {
 }
 
 TEST(OffsetFetchRequestTest, RoundTripsEveryVersion) {
-  for (int16_t v = OffsetFetchRequest::kVersions.min; v <= OffsetFetchRequest::kVersions.max;
-       ++v) {
+  for (int16_t v = OffsetFetchRequest::kVersions.min; v <= OffsetFetchRequest::kVersions.max; ++v) {
     OffsetFetchRequest in = SampleRequest(v);
     EXPECT_EQ(RoundTrip(in, v), in) << "version " << v;
     testing::ExpectEveryTruncationFails(in, v);
@@ -160,9 +164,10 @@ TEST(OffsetFetchRequestTest, V8MatchesSpecBytes) {
 
 // v9: groups add COMPACT_NULLABLE_STRING member_id and INT32 member_epoch after group_id.
 TEST(OffsetFetchRequestTest, V9MatchesSpecBytes) {
-  OffsetFetchRequest in{
-      .groups = {{.group_id = "g", .member_id = "m", .member_epoch = 4,
-                  .topics = {{{.name = "t", .partition_indexes = {0}}}}}}};
+  OffsetFetchRequest in{.groups = {{.group_id = "g",
+                                    .member_id = "m",
+                                    .member_epoch = 4,
+                                    .topics = {{{.name = "t", .partition_indexes = {0}}}}}}};
   ExpectSpecBytes(in, 9,
                   "02 |"
                   "  02 67 | 02 6d | 00000004 | 02 |"
@@ -198,12 +203,12 @@ TEST(OffsetFetchResponseTest, V6MatchesSpecBytes) {
 
 // v9: INT32 throttle_time_ms, [groups: group_id, [topics: name, [partitions]], INT16 error].
 TEST(OffsetFetchResponseTest, V9MatchesSpecBytes) {
-  OffsetFetchResponse in{
-      .groups = {{.group_id = "g",
-                  .topics = {{.name = "t",
-                              .partitions = {{.partition_index = 1, .committed_offset = 3,
-                                              .metadata = "m"}}}},
-                  .error_code = ErrorCode::kStaleMemberEpoch}}};
+  OffsetFetchResponse in{.groups = {{.group_id = "g",
+                                     .topics = {{.name = "t",
+                                                 .partitions = {{.partition_index = 1,
+                                                                 .committed_offset = 3,
+                                                                 .metadata = "m"}}}},
+                                     .error_code = ErrorCode::kStaleMemberEpoch}}};
   ExpectSpecBytes(in, 9,
                   "00000000 | 02 |"
                   "  02 67 | 02 |"
@@ -212,6 +217,31 @@ TEST(OffsetFetchResponseTest, V9MatchesSpecBytes) {
                   "    00 |"
                   "  0071 | 00 |"
                   "00");
+}
+
+// v2 adds the top-level INT16 error_code after the topics.
+TEST(OffsetFetchResponseTest, V2MatchesSpecBytes) {
+  OffsetFetchResponse in{.topics = {{.name = "t", .partitions = {{.committed_offset = 10}}}},
+                         .error_code = ErrorCode::kNotCoordinator};
+  ExpectSpecBytes(in, 2,
+                  "00000001 |"
+                  "  0001 74 | 00000001 |"
+                  "    00000000 | 000000000000000a | ffff | 0000 |"
+                  "0010");
+}
+
+// v3 adds INT32 throttle_time_ms first; v5 the partition's INT32 committed_leader_epoch.
+TEST(OffsetFetchResponseTest, V5MatchesSpecBytes) {
+  OffsetFetchResponse in{
+      .throttle_time_ms = 1,
+      .topics = {{.name = "t",
+                  .partitions = {{.committed_offset = 10, .committed_leader_epoch = 2}}}},
+      .error_code = ErrorCode::kNotCoordinator};
+  ExpectSpecBytes(in, 5,
+                  "00000001 | 00000001 |"
+                  "  0001 74 | 00000001 |"
+                  "    00000000 | 000000000000000a | 00000002 | ffff | 0000 |"
+                  "0010");
 }
 
 }  // namespace
