@@ -1,7 +1,7 @@
 // broker/broker.cc
 #include "broker/broker.h"
 
-#include <asio/as_tuple.hpp>
+#include <asio/redirect_error.hpp>
 #include <asio/co_spawn.hpp>
 #include <asio/strand.hpp>
 #include <asio/use_awaitable.hpp>
@@ -90,8 +90,9 @@ void Broker::Stop() {
 asio::awaitable<void> Broker::Accept() {
   for (;;) {
     auto strand = asio::make_strand(io_);
-    auto [ec, socket] =
-        co_await acceptor_.async_accept(strand, asio::as_tuple(asio::use_awaitable));
+    asio::error_code ec;
+    asio::ip::tcp::socket socket = co_await acceptor_.async_accept(
+        strand, asio::redirect_error(asio::use_awaitable, ec));
     if (ec == asio::error::operation_aborted || !acceptor_.is_open()) co_return;
     if (ec) {
       kLog.Warn("accept failed: ", ec.message());

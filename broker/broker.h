@@ -10,6 +10,7 @@
 //   std::string bootstrap = broker.bootstrap();  // "127.0.0.1:40123"
 #pragma once
 
+#include <asio/awaitable.hpp>
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
 #include <memory>

@@ -1,7 +1,7 @@
 // broker/connection.cc
 #include "broker/connection.h"
 
-#include <asio/as_tuple.hpp>
+#include <asio/redirect_error.hpp>
 #include <asio/read.hpp>
 #include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
@@ -17,7 +17,6 @@ namespace brook::broker {
 namespace {
 
 const Logger kLog("connection");
-constexpr auto kAwait = asio::as_tuple(asio::use_awaitable);
 
 std::string PeerName(const asio::ip::tcp::socket& socket) {
   asio::error_code ec;
@@ -78,11 +77,13 @@ asio::awaitable<void> ServeConnection(Broker& broker, asio::ip::tcp::socket sock
   const std::string peer = PeerName(socket);
   kLog.Debug("connection from ", peer);
   std::string frame;
+  asio::error_code ec;
+  auto await_ec = [&ec] { return asio::redirect_error(asio::use_awaitable, ec); };
   for (;;) {
     char prefix[kFrameSizeBytes];
-    auto [read_ec, n] = co_await asio::async_read(socket, asio::buffer(prefix), kAwait);
-    if (read_ec) break;  // EOF, reset or shutdown
-    Result<int32_t> size = ParseFrameSize(std::string_view(prefix, n),
+    co_await asio::async_read(socket, asio::buffer(prefix), await_ec());
+    if (ec) break;  // EOF, reset or shutdown
+    Result<int32_t> size = ParseFrameSize(std::string_view(prefix, sizeof(prefix)),
                                           broker.config().socket_request_max_bytes);
     if (!size.ok()) {
       kLog.Warn("bad frame from ", peer, ": ", size.status().ToString(),
@@ -90,13 +91,13 @@ asio::awaitable<void> ServeConnection(Broker& broker, asio::ip::tcp::socket sock
       break;
     }
     frame.resize(static_cast<size_t>(*size));
-    auto [body_ec, m] = co_await asio::async_read(socket, asio::buffer(frame), kAwait);
-    if (body_ec) break;
+    co_await asio::async_read(socket, asio::buffer(frame), await_ec());
+    if (ec) break;
     std::optional<std::string> response = co_await HandleFrame(broker, frame, peer);
     if (!response) break;
     if (response->empty()) continue;  // requests answered with no response
-    auto [write_ec, w] = co_await asio::async_write(socket, asio::buffer(*response), kAwait);
-    if (write_ec) break;
+    co_await asio::async_write(socket, asio::buffer(*response), await_ec());
+    if (ec) break;
   }
   asio::error_code ignored;
   socket.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);

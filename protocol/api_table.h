@@ -121,9 +121,28 @@ struct Variants<std::tuple<A...>> {
   using Requests = std::variant<typename A::Request...>;
   using Responses = std::variant<typename A::Response...>;
 };
+template <typename Req, typename... A>
+struct FindResponse;
+template <typename Req>
+struct FindResponse<Req> {
+  using type = void;
+};
+template <typename Req, typename A, typename... Rest>
+struct FindResponse<Req, A, Rest...> {
+  using type = std::conditional_t<std::is_same_v<typename A::Request, Req>, typename A::Response,
+                                  typename FindResponse<Req, Rest...>::type>;
+};
+template <typename Req, typename Tuple>
+struct ResponseIn;
+template <typename Req, typename... A>
+struct ResponseIn<Req, std::tuple<A...>> : FindResponse<Req, A...> {};
 }  // namespace detail
 using AnyRequest = detail::Variants<AllApis>::Requests;
 using AnyResponse = detail::Variants<AllApis>::Responses;
+
+// The response struct paired with request struct Req in the table.
+template <typename Req>
+using ResponseFor = typename detail::ResponseIn<Req, AllApis>::type;
 
 struct ApiInfo {
   ApiKey key;

@@ -91,8 +91,12 @@ TEST_F(BrokerTest, MetadataListsThisBroker) {
     EXPECT_EQ(resp->brokers[0].node_id, 1);
     EXPECT_EQ(resp->brokers[0].host, "127.0.0.1");
     EXPECT_EQ(resp->brokers[0].port, broker_->port());
-    if (v >= 2) EXPECT_EQ(resp->cluster_id, "brook-test-cluster");
-    if (v >= 1) EXPECT_EQ(resp->controller_id, 1);
+    if (v >= 2) {
+      EXPECT_EQ(resp->cluster_id, "brook-test-cluster");
+    }
+    if (v >= 1) {
+      EXPECT_EQ(resp->controller_id, 1);
+    }
   }
 }
 

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "protocol/api_table.h"
 #include "protocol/base/status.h"
@@ -20,8 +21,9 @@ class RawClient {
  public:
   RawClient();
   ~RawClient();
-  RawClient(const RawClient&) = delete;
-  RawClient& operator=(const RawClient&) = delete;
+  RawClient(RawClient&& other) noexcept
+      : fd_(std::exchange(other.fd_, -1)), next_correlation_id_(other.next_correlation_id_) {}
+  RawClient& operator=(RawClient&&) = delete;
 
   Status Connect(const std::string& host, uint16_t port);
 
@@ -44,24 +46,11 @@ class RawClient {
   int32_t next_correlation_id_ = 1;
 };
 
-// The response type paired with Req in the api table.
-template <typename Req>
-using ResponseOf = typename decltype([] {
-  using Found = decltype(std::apply(
-      [](auto... api) {
-        return std::tuple_cat(std::conditional_t<
-                              std::is_same_v<typename decltype(api)::Request, Req>,
-                              std::tuple<typename decltype(api)::Response>, std::tuple<>>{}...);
-      },
-      AllApis{}));
-  return std::type_identity<std::tuple_element_t<0, Found>>{};
-}())::type;
-
 // Sends `request` at `version` and decodes the matching response body.
 template <typename Req>
-Result<ResponseOf<Req>> Call(RawClient& client, const Req& request, int16_t version,
+Result<ResponseFor<Req>> Call(RawClient& client, const Req& request, int16_t version,
                               const std::string& client_id = "brook-test") {
-  using Resp = ResponseOf<Req>;
+  using Resp = ResponseFor<Req>;
   RequestHeader header{.api_key = Req::kApiKey, .api_version = version,
                        .correlation_id = client.TakeCorrelationId(), .client_id = client_id};
   std::string frame;
