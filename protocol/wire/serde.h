@@ -18,7 +18,9 @@
 // runs the lambda of each tag it finds and skips tags it does not know.
 #pragma once
 
+#include <algorithm>
 #include <bit>
+#include <cassert>
 #include <cstdint>
 #include <cstring>
 #include <limits>
@@ -48,6 +50,8 @@ struct VersionRange {
 class Encoder;
 class Decoder;
 class Sizer;
+
+inline constexpr size_t kMaxClassicString = std::numeric_limits<int16_t>::max();
 
 // Serde for one array element: primitives by type, structs by their Serde.
 template <typename Io, typename T>
@@ -97,13 +101,18 @@ class Encoder {
     out_.append(reinterpret_cast<const char*>(v.bytes.data()), v.bytes.size());
   }
 
+  // A classic STRING's length is an int16: a longer value (possible when a
+  // flexible request stored it and a classic response echoes it) is cut to
+  // kMaxClassicString bytes so that the frame stays well-formed.
   void String(const std::string& s) {
     if (flexible_) {
       AppendUnsignedVarint(out_, s.size() + 1);
+      out_.append(s);
     } else {
-      Fixed(static_cast<int16_t>(s.size()));
+      size_t n = std::min(s.size(), kMaxClassicString);
+      Fixed(static_cast<int16_t>(n));
+      out_.append(s, 0, n);
     }
-    out_.append(s);
   }
   void NullableString(const std::optional<std::string>& s) {
     if (s) return String(*s);
@@ -117,6 +126,7 @@ class Encoder {
     if (flexible_) {
       AppendUnsignedVarint(out_, b.size() + 1);
     } else {
+      assert(b.size() <= static_cast<size_t>(std::numeric_limits<int32_t>::max()));
       Fixed(static_cast<int32_t>(b.size()));
     }
     out_.append(b);
@@ -204,7 +214,8 @@ class Sizer {
   void Uuid(const brook::Uuid&) { size_ += 16; }
 
   void String(const std::string& s) {
-    size_ += (flexible_ ? UnsignedVarintSize(s.size() + 1) : 2) + s.size();
+    size_ += flexible_ ? UnsignedVarintSize(s.size() + 1) + s.size()
+                       : 2 + std::min(s.size(), kMaxClassicString);
   }
   void NullableString(const std::optional<std::string>& s) {
     if (s) return String(*s);

@@ -278,3 +278,23 @@ TEST(SerdeTest, RandomBytesNeverCrashTheDecoder) {
 
 }  // namespace
 }  // namespace brook
+
+namespace brook {
+namespace {
+
+TEST(SerdeTest, OverlongClassicStringIsCutToStayWellFormed) {
+  ListOfItems in;
+  in.text = std::string(40000, 'x');
+  std::string bytes = wire::Encode(in, 0);
+  EXPECT_EQ(bytes.size(), wire::EncodedSize(in, 0));
+  Result<ListOfItems> out = wire::Decode<ListOfItems>(bytes, 0);
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  EXPECT_EQ(out->text.size(), wire::kMaxClassicString);
+  // The flexible encoding has no such limit.
+  Result<ListOfItems> flexible = wire::Decode<ListOfItems>(wire::Encode(in, 1), 1);
+  ASSERT_TRUE(flexible.ok());
+  EXPECT_EQ(flexible->text, in.text);
+}
+
+}  // namespace
+}  // namespace brook
