@@ -23,6 +23,8 @@ import sys
 import tempfile
 import time
 
+sys.dont_write_bytecode = True  # keep the source tree clean
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
@@ -200,13 +202,20 @@ def record_scenario(name, pcap_path, log):
                                  "-w", pcap_path, "tcp port %d" % port],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         read_line_with_deadline(dump, dump.stderr, b"listening on", 15)
+        # The clients (and any kcat they start) get a process group of their
+        # own, so that all of them can be stopped if they overrun or we are
+        # interrupted.
+        client = subprocess.Popen([PY, os.path.join(HERE, "scenarios.py"), name, bootstrap],
+                                  stdout=subprocess.PIPE, stderr=log, start_new_session=True)
         try:
-            client = subprocess.run([PY, os.path.join(HERE, "scenarios.py"), name, bootstrap],
-                                    stdout=subprocess.PIPE, stderr=log,
-                                    timeout=CLIENT_TIMEOUT)
+            out, _ = client.communicate(timeout=CLIENT_TIMEOUT)
         except subprocess.TimeoutExpired:
             raise CaptureError("%s: clients did not finish within %ds" % (name, CLIENT_TIMEOUT))
-        out = client.stdout.decode(errors="replace")
+        finally:
+            if client.poll() is None:
+                os.killpg(client.pid, signal.SIGKILL)
+                client.wait(5)
+        out = out.decode(errors="replace")
         if client.returncode != 0:
             raise CaptureError("%s: clients failed (exit %d); see the log\n%s"
                                % (name, client.returncode, out))
