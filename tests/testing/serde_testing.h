@@ -36,6 +36,25 @@ M RoundTrip(const M& m, int16_t version) {
   return std::move(decoded).value();
 }
 
+// Golden bytes written from the spec: `m` encodes at `version` to exactly
+// `hex`, and `hex` decodes back to `m`.
+template <typename M>
+void ExpectSpecBytes(const M& m, int16_t version, std::string_view hex) {
+  const std::string bytes = FromHex(hex);
+  EXPECT_EQ(ToHex(wire::Encode(m, version)), ToHex(bytes)) << "encoding at v" << version;
+  Result<M> decoded = wire::Decode<M>(bytes, version);
+  ASSERT_TRUE(decoded.ok()) << "v" << version << ": " << decoded.status().ToString();
+  EXPECT_TRUE(*decoded == m) << "decoding at v" << version;
+}
+
+// `bytes` decode at `version` to `want`.
+template <typename M>
+void ExpectDecodesTo(const std::string& bytes, int16_t version, const M& want) {
+  Result<M> got = wire::Decode<M>(bytes, version);
+  ASSERT_TRUE(got.ok()) << "v" << version << ": " << got.status().ToString();
+  EXPECT_TRUE(*got == want) << "v" << version;
+}
+
 // Every strict prefix of a valid encoding must fail to decode (never crash).
 template <typename M>
 void ExpectEveryTruncationFails(const M& m, int16_t version) {
