@@ -12,18 +12,11 @@ namespace {
 
 using testing::FromHex;
 using testing::RoundTrip;
+using testing::ExpectDecodesTo;
 
 using Topic = AddPartitionsToTxnRequest::AddPartitionsToTxnTopic;
 using TopicResult = AddPartitionsToTxnResponse::AddPartitionsToTxnTopicResult;
 using PartitionResult = AddPartitionsToTxnResponse::AddPartitionsToTxnPartitionResult;
-
-// Decodes spec-written bytes and compares them to the value they were written for.
-template <typename M>
-void ExpectDecodesTo(const std::string& bytes, int16_t version, const M& want) {
-  Result<M> got = wire::Decode<M>(bytes, version);
-  ASSERT_TRUE(got.ok()) << "v" << version << ": " << got.status().ToString();
-  EXPECT_EQ(*got, want) << "v" << version;
-}
 
 TEST(AddPartitionsToTxnRequestTest, RoundTripsEveryVersion) {
   for (int16_t v = AddPartitionsToTxnRequest::kVersions.min;

@@ -12,16 +12,7 @@ namespace {
 
 using testing::FromHex;
 using testing::RoundTrip;
-
-// `in` encodes at `version` to exactly `hex`, and `hex` decodes back to `in`.
-template <typename M>
-void ExpectSpecBytes(const M& in, int16_t version, std::string_view hex) {
-  const std::string bytes = FromHex(hex);
-  EXPECT_EQ(wire::Encode(in, version), bytes) << "encoding at v" << version;
-  Result<M> decoded = wire::Decode<M>(bytes, version);
-  ASSERT_TRUE(decoded.ok()) << "v" << version << ": " << decoded.status().ToString();
-  EXPECT_EQ(*decoded, in) << "decoding at v" << version;
-}
+using testing::ExpectSpecBytes;
 
 TEST(DescribeGroupsRequestTest, RoundTripsEveryVersion) {
   for (int16_t v = DescribeGroupsRequest::kVersions.min; v <= DescribeGroupsRequest::kVersions.max;

@@ -12,14 +12,7 @@ namespace {
 
 using testing::FromHex;
 using testing::RoundTrip;
-
-// Decodes spec-written bytes and compares them to the value they were written for.
-template <typename M>
-void ExpectDecodesTo(const std::string& bytes, int16_t version, const M& want) {
-  Result<M> got = wire::Decode<M>(bytes, version);
-  ASSERT_TRUE(got.ok()) << "v" << version << ": " << got.status().ToString();
-  EXPECT_EQ(*got, want) << "v" << version;
-}
+using testing::ExpectDecodesTo;
 
 TEST(InitProducerIdRequestTest, RoundTripsEveryVersion) {
   for (int16_t v = InitProducerIdRequest::kVersions.min; v <= InitProducerIdRequest::kVersions.max;

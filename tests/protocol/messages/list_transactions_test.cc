@@ -12,16 +12,9 @@ namespace {
 
 using testing::FromHex;
 using testing::RoundTrip;
+using testing::ExpectDecodesTo;
 
 using TransactionState = ListTransactionsResponse::TransactionState;
-
-// Decodes spec-written bytes and compares them to the value they were written for.
-template <typename M>
-void ExpectDecodesTo(const std::string& bytes, int16_t version, const M& want) {
-  Result<M> got = wire::Decode<M>(bytes, version);
-  ASSERT_TRUE(got.ok()) << "v" << version << ": " << got.status().ToString();
-  EXPECT_EQ(*got, want) << "v" << version;
-}
 
 TEST(ListTransactionsRequestTest, RoundTripsEveryVersion) {
   for (int16_t v = ListTransactionsRequest::kVersions.min;

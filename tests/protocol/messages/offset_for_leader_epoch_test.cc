@@ -14,16 +14,7 @@ namespace {
 using testing::FromHex;
 using testing::RoundTrip;
 using testing::ToHex;
-
-// Encodes `m` at `v` and compares with the hand-written `hex`; decodes `hex` back to `m`.
-template <typename M>
-void ExpectSpecBytes(const M& m, int16_t v, std::string_view hex) {
-  std::string bytes = FromHex(hex);
-  EXPECT_EQ(ToHex(wire::Encode(m, v)), ToHex(bytes)) << "version " << v;
-  Result<M> decoded = wire::Decode<M>(bytes, v);
-  ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
-  EXPECT_TRUE(*decoded == m) << "version " << v;
-}
+using testing::ExpectSpecBytes;
 
 TEST(OffsetForLeaderEpochRequestTest, RoundTripsEveryVersion) {
   for (int16_t v = OffsetForLeaderEpochRequest::kVersions.min;

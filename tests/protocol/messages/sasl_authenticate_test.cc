@@ -14,16 +14,7 @@ namespace {
 using testing::FromHex;
 using testing::RoundTrip;
 using testing::ToHex;
-
-// Encodes `in` at `version` and expects `hex`; decodes `hex` and expects `in`.
-template <typename M>
-void ExpectSpecBytes(const M& in, int16_t version, std::string_view hex) {
-  std::string bytes = FromHex(hex);
-  EXPECT_EQ(ToHex(wire::Encode(in, version)), ToHex(bytes)) << "v" << version;
-  Result<M> out = wire::Decode<M>(bytes, version);
-  ASSERT_TRUE(out.ok()) << "v" << version << ": " << out.status().ToString();
-  EXPECT_EQ(*out, in) << "v" << version;
-}
+using testing::ExpectSpecBytes;
 
 TEST(SaslAuthenticateRequestTest, RoundTripsEveryVersion) {
   for (int16_t v = SaslAuthenticateRequest::kVersions.min;

@@ -12,20 +12,13 @@ namespace {
 
 using testing::FromHex;
 using testing::RoundTrip;
+using testing::ExpectDecodesTo;
 
 using Marker = WriteTxnMarkersRequest::WritableTxnMarker;
 using MarkerTopic = WriteTxnMarkersRequest::WritableTxnMarkerTopic;
 using MarkerResult = WriteTxnMarkersResponse::WritableTxnMarkerResult;
 using TopicResult = WriteTxnMarkersResponse::WritableTxnMarkerTopicResult;
 using PartitionResult = WriteTxnMarkersResponse::WritableTxnMarkerPartitionResult;
-
-// Decodes spec-written bytes and compares them to the value they were written for.
-template <typename M>
-void ExpectDecodesTo(const std::string& bytes, int16_t version, const M& want) {
-  Result<M> got = wire::Decode<M>(bytes, version);
-  ASSERT_TRUE(got.ok()) << "v" << version << ": " << got.status().ToString();
-  EXPECT_EQ(*got, want) << "v" << version;
-}
 
 TEST(WriteTxnMarkersRequestTest, RoundTripsEveryVersion) {
   for (int16_t v = WriteTxnMarkersRequest::kVersions.min;
