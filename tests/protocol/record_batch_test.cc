@@ -4,8 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <limits>
 #include <random>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -568,6 +571,31 @@ TEST(ControlBatchTest, AbortMarkerRoundTrips) {
 TEST(ControlBatchTest, DataBatchIsNotAMarker) {
   EXPECT_EQ(ReadEndTransactionMarker(MustParse(FromHex(kGoldenBatch))).status().code(),
             RecordBatchErrc::kInvalidControlRecord);
+}
+
+// The fuzz seeds must stay valid inputs: each holds batches that decode.
+TEST(RecordBatchCorpusTest, FuzzSeedsDecode) {
+  const std::filesystem::path dir =
+      std::filesystem::path(BROOK_SOURCE_DIR) / "tests/fuzz/corpus/record_batch";
+  size_t seeds = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::ostringstream buf;
+    buf << in.rdbuf();
+    const std::string bytes = buf.str();
+    RecordBatchReader reader(bytes);
+    size_t batches = 0;
+    for (;;) {
+      Result<std::optional<RecordBatchView>> next = reader.Next();
+      ASSERT_TRUE(next.ok()) << entry.path() << ": " << next.status().ToString();
+      if (!next->has_value()) break;
+      ++batches;
+      EXPECT_TRUE((*next)->DecodeRecords(kLimit).ok()) << entry.path();
+    }
+    EXPECT_GT(batches, 0u) << entry.path();
+    ++seeds;
+  }
+  EXPECT_GE(seeds, 6u);
 }
 
 }  // namespace
