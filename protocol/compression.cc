@@ -284,9 +284,27 @@ Result<std::string> Lz4Decompress(std::string_view data, size_t max_output) {
 // Kafka's Java client and librdkafka compress at level 3 by default.
 constexpr int kZstdLevel = 3;
 
+// zstd contexts are costly to set up (hundreds of KiB) next to a batch of a
+// few KiB, so each thread keeps one of each.
+ZSTD_CCtx* ThreadZstdCCtx() {
+  thread_local std::unique_ptr<ZSTD_CCtx, size_t (*)(ZSTD_CCtx*)> cctx(ZSTD_createCCtx(),
+                                                                       &ZSTD_freeCCtx);
+  return cctx.get();
+}
+
+ZSTD_DCtx* ThreadZstdDCtx() {
+  thread_local std::unique_ptr<ZSTD_DCtx, size_t (*)(ZSTD_DCtx*)> dctx(ZSTD_createDCtx(),
+                                                                       &ZSTD_freeDCtx);
+  return dctx.get();
+}
+
 Result<std::string> ZstdCompress(std::string_view data) {
+  ZSTD_CCtx* cctx = ThreadZstdCCtx();
+  if (cctx == nullptr) {
+    return Status(std::make_error_code(std::errc::not_enough_memory), "zstd: context");
+  }
   std::string out(ZSTD_compressBound(data.size()), '\0');
-  size_t n = ZSTD_compress(out.data(), out.size(), data.data(), data.size(), kZstdLevel);
+  size_t n = ZSTD_compressCCtx(cctx, out.data(), out.size(), data.data(), data.size(), kZstdLevel);
   if (ZSTD_isError(n)) {
     return Status(std::make_error_code(std::errc::not_enough_memory),
                   std::string("zstd: ") + ZSTD_getErrorName(n));
@@ -305,11 +323,13 @@ int ZstdWindowLogMax(size_t max_output) {
 }
 
 Result<std::string> ZstdDecompress(std::string_view data, size_t max_output) {
-  std::unique_ptr<ZSTD_DCtx, size_t (*)(ZSTD_DCtx*)> dctx(ZSTD_createDCtx(), &ZSTD_freeDCtx);
+  ZSTD_DCtx* dctx = ThreadZstdDCtx();
   if (dctx == nullptr) {
     return Status(std::make_error_code(std::errc::not_enough_memory), "zstd: context");
   }
-  ZSTD_DCtx_setParameter(dctx.get(), ZSTD_d_windowLogMax, ZstdWindowLogMax(max_output));
+  // Whatever the last use left behind (an error midway included) goes.
+  ZSTD_DCtx_reset(dctx, ZSTD_reset_session_and_parameters);
+  ZSTD_DCtx_setParameter(dctx, ZSTD_d_windowLogMax, ZstdWindowLogMax(max_output));
   if (data.empty()) return Corrupt("zstd", "empty input");
   size_t hint = SizeHint(data);
   unsigned long long content_size = ZSTD_getFrameContentSize(data.data(), data.size());
@@ -323,7 +343,7 @@ Result<std::string> ZstdDecompress(std::string_view data, size_t max_output) {
   for (;;) {
     if (!out.EnsureRoom()) return TooLarge("zstd", max_output);
     ZSTD_outBuffer ob{out.next(), out.room(), 0};
-    size_t r = ZSTD_decompressStream(dctx.get(), &ob, &in);
+    size_t r = ZSTD_decompressStream(dctx, &ob, &in);
     if (ZSTD_isError(r)) {
       if (ZSTD_getErrorCode(r) == ZSTD_error_frameParameter_windowTooLarge) {
         return TooLarge("zstd window", max_output);
