@@ -33,7 +33,7 @@ void BM_Crc32c(benchmark::State& state) {
   }
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * state.range(0));
 }
-BENCHMARK(BM_Crc32c)->Arg(64 << 10)->Arg(1 << 20);
+BENCHMARK(BM_Crc32c)->Arg(16 << 10)->Arg(64 << 10)->Arg(1 << 20);
 
 void BM_Crc32cPortable(benchmark::State& state) {
   const std::string data = Buffer(static_cast<size_t>(state.range(0)));

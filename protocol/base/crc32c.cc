@@ -115,11 +115,15 @@ constexpr ShiftTable MakeShiftTable(uint64_t zero_bytes) {
 
 #if defined(__x86_64__)
 
-// Block sizes of the three streams: long ones for bulk data, short ones for
-// what remains, so that at most 3 * kShortBlock - 1 bytes run one stream.
+// Block sizes of the three streams, longest first: long ones amortize the
+// join over bulk data, shorter ones keep a batch-sized input (16 KiB) and the
+// rest of a long one on three streams; at most 3 * kShortBlock - 1 bytes run
+// on one stream.
 constexpr size_t kLongBlock = 8192;
+constexpr size_t kMidBlock = 1024;
 constexpr size_t kShortBlock = 256;
 constexpr ShiftTable kLongShift = MakeShiftTable(kLongBlock);
+constexpr ShiftTable kMidShift = MakeShiftTable(kMidBlock);
 constexpr ShiftTable kShortShift = MakeShiftTable(kShortBlock);
 
 inline uint64_t Load64(const uint8_t* p) {
@@ -159,6 +163,7 @@ __attribute__((target("sse4.2"))) uint32_t HardwareRegister(const uint8_t* p, si
   }
   uint64_t c64 = c;
   c64 = ThreeStreams<kLongBlock>(p, n, c64, kLongShift);
+  c64 = ThreeStreams<kMidBlock>(p, n, c64, kMidShift);
   c64 = ThreeStreams<kShortBlock>(p, n, c64, kShortShift);
   while (n >= 8) {
     c64 = _mm_crc32_u64(c64, Load64(p));

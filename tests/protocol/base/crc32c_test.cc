@@ -61,7 +61,7 @@ std::vector<KnownAnswer> KnownAnswers() {
       {ascending, 0x46DD794E},
       {descending, 0x113FDB5C},
       {"The quick brown fox jumps over the lazy dog", 0x22620404},
-      // Long enough for the three-stream path at both block sizes.
+      // Long enough for the three-stream path at every block size.
       {Pattern(1 << 20), 0x645628E1},
       {Pattern(100003).substr(3), 0x2096874D},
   };
@@ -129,9 +129,11 @@ TEST(Crc32cTest, HardwareAndPortableAgreeOnRandomLengthsAndAlignments) {
 
 TEST(Crc32cTest, BlockBoundaryLengthsMatchTheReference) {
   std::mt19937_64 rng(7);
-  const std::string buffer = RandomBytes(rng, 3 * 8192 * 2 + 3 * 256 * 2 + 64);
-  // Around multiples of the stream sizes (3 x 256 and 3 x 8192 bytes).
-  for (size_t base : {size_t{768}, size_t{1536}, size_t{24576}, size_t{49152}}) {
+  const std::string buffer = RandomBytes(rng, 3 * 8192 * 2 + 3 * 1024 + 3 * 256 * 2 + 64);
+  // Around multiples of the stream sizes (3 x 256, 3 x 1024 and 3 x 8192 bytes)
+  // and their sums.
+  for (size_t base : {size_t{768}, size_t{1536}, size_t{3072}, size_t{3840}, size_t{6144},
+                      size_t{24576}, size_t{28416}, size_t{49152}}) {
     for (size_t len = base - 9; len <= base + 9; ++len) {
       for (size_t offset : {0, 1, 5}) {
         std::string_view piece(buffer.data() + offset, len);
