@@ -30,6 +30,7 @@
 
 #include "protocol/api_table.h"
 #include "protocol/request_header.h"
+#include "tests/testing/golden_frames.h"
 #include "tests/testing/serde_testing.h"
 
 namespace brook {
@@ -39,196 +40,17 @@ using testing::ReadTestData;
 using testing::TestDataPath;
 using testing::ToHex;
 
-enum class Direction { kRequest, kResponse };
+using testing::BodyOf;
+using testing::Decoded;
+using testing::Direction;
+using testing::GoldenFrame;
+using testing::ReadManifest;
+using testing::RequestParts;
+using testing::ResponseParts;
+using testing::Scenarios;
+using testing::SplitRequest;
+using testing::SplitResponse;
 
-// One MANIFEST.txt line: a frame file and the fields the capture decoded from it.
-struct GoldenFrame {
-  std::string scenario;
-  std::string file;  // cN-NNN-req-<Api>-v<version>.bin or cN-NNN-resp-...
-  Direction direction = Direction::kRequest;
-  std::map<std::string, std::string, std::less<>> fields;  // as written: <null>, "" ...
-
-  std::string path() const { return "golden/" + scenario + "/" + file; }
-  // "cN-NNN": a request and its response share it.
-  std::string exchange() const { return file.substr(0, file.find(kind())); }
-  std::string_view kind() const { return direction == Direction::kRequest ? "-req-" : "-resp-"; }
-
-  bool Has(std::string_view key) const { return fields.find(key) != fields.end(); }
-  // The field as written in the manifest; "" and a test failure when absent.
-  std::string Raw(std::string_view key) const {
-    auto it = fields.find(key);
-    if (it == fields.end()) {
-      ADD_FAILURE() << path() << ": manifest has no field " << key;
-      return {};
-    }
-    return it->second;
-  }
-  // A string field: <null> is nullopt, "" the empty string.
-  std::optional<std::string> Str(std::string_view key) const {
-    std::string raw = Raw(key);
-    if (raw == "<null>") return std::nullopt;
-    if (raw == "\"\"") return std::string();
-    return raw;
-  }
-  int64_t Int(std::string_view key) const {
-    std::string raw = Raw(key);
-    int64_t v = 0;
-    auto [end, ec] = std::from_chars(raw.data(), raw.data() + raw.size(), v);
-    if (ec != std::errc{} || end != raw.data() + raw.size()) {
-      ADD_FAILURE() << path() << ": field " << key << "=" << raw << " is not an integer";
-    }
-    return v;
-  }
-  ApiKey api_key() const { return static_cast<ApiKey>(Int("api_key")); }
-  int16_t api_version() const { return static_cast<int16_t>(Int("api_version")); }
-};
-
-// Parses one MANIFEST.txt; `#` lines are comments.
-std::vector<GoldenFrame> ReadManifest(const std::string& scenario) {
-  std::vector<GoldenFrame> frames;
-  std::ifstream in(TestDataPath("golden/" + scenario + "/MANIFEST.txt"));
-  if (!in) {
-    ADD_FAILURE() << "cannot read the manifest of " << scenario;
-    return frames;
-  }
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    GoldenFrame frame{.scenario = scenario};
-    size_t pos = 0;
-    while (pos < line.size()) {
-      size_t end = std::min(line.find(' ', pos), line.size());
-      std::string word = line.substr(pos, end - pos);
-      pos = end + 1;
-      if (word.empty()) continue;
-      if (frame.file.empty()) {
-        frame.file = word;
-        continue;
-      }
-      size_t eq = word.find('=');
-      if (eq == std::string::npos) {
-        ADD_FAILURE() << scenario << ": '" << word << "' is not key=value in: " << line;
-        continue;
-      }
-      frame.fields[word.substr(0, eq)] = word.substr(eq + 1);
-    }
-    if (frame.file.find("-req-") != std::string::npos) {
-      frame.direction = Direction::kRequest;
-    } else if (frame.file.find("-resp-") != std::string::npos) {
-      frame.direction = Direction::kResponse;
-    } else {
-      ADD_FAILURE() << scenario << ": neither a request nor a response: " << frame.file;
-      continue;
-    }
-    frames.push_back(std::move(frame));
-  }
-  return frames;
-}
-
-// Every scenario directory (one with a MANIFEST.txt), sorted.
-std::vector<std::string> Scenarios() {
-  std::vector<std::string> names;
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(TestDataPath("golden"), ec)) {
-    if (entry.is_directory() && std::filesystem::exists(entry.path() / "MANIFEST.txt")) {
-      names.push_back(entry.path().filename().string());
-    }
-  }
-  EXPECT_FALSE(ec) << ec.message();
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
-// A request frame cut at the end of its header.
-struct RequestParts {
-  RequestHeader header;
-  size_t header_bytes = 0;
-  size_t tag_bytes = 0;  // of header v2's tag section; 0 in header v1
-  std::string body;
-};
-
-Result<RequestParts> SplitRequest(std::string_view frame) {
-  RequestParts parts;
-  Result<RequestHeader> header = ParseRequestHeaderPrefix(frame, &parts.header_bytes);
-  if (!header.ok()) return header.status();
-  parts.header = *header;
-  const ApiInfo* api = FindApi(parts.header.api_key);
-  if (api == nullptr) {
-    return Status(ApiErrc::kUnsupportedApi,
-                  "api key " + std::to_string(static_cast<int>(parts.header.api_key)));
-  }
-  if (RequestHeaderVersion(api->IsFlexible(parts.header.api_version)) >= 2) {
-    Status tags = ParseRequestHeaderTags(frame.substr(parts.header_bytes), &parts.tag_bytes);
-    if (!tags.ok()) return tags;
-  }
-  parts.body = std::string(frame.substr(parts.header_bytes + parts.tag_bytes));
-  return parts;
-}
-
-// A response frame cut at the end of its header. The header does not say which api
-// answers; the manifest does (the request's key and version).
-struct ResponseParts {
-  int32_t correlation_id = 0;
-  int16_t header_version = 0;
-  size_t tag_bytes = 0;  // of header v1's tag section; 0 in header v0
-  std::string body;
-};
-
-Result<ResponseParts> SplitResponse(std::string_view frame, ApiKey key, int16_t version) {
-  const ApiInfo* api = FindApi(key);
-  if (api == nullptr) {
-    return Status(ApiErrc::kUnsupportedApi, "api key " + std::to_string(static_cast<int>(key)));
-  }
-  ResponseParts parts;
-  parts.header_version = ResponseHeaderVersion(key, api->IsFlexible(version));
-  wire::Decoder dec(frame, /*version=*/0, /*flexible=*/parts.header_version >= 1);
-  dec.Int32(parts.correlation_id);
-  size_t before_tags = dec.remaining();
-  dec.TaggedFields();  // a no-op in header v0
-  if (!dec.ok()) {
-    return Status(dec.error(), "response header at byte " + std::to_string(dec.error_offset()));
-  }
-  parts.tag_bytes = before_tags - dec.remaining();
-  parts.body = std::string(frame.substr(frame.size() - dec.remaining()));
-  return parts;
-}
-
-// The body of a request or response frame.
-Result<std::string> BodyOf(const GoldenFrame& frame) {
-  std::string bytes = ReadTestData(frame.path());
-  if (frame.direction == Direction::kRequest) {
-    Result<RequestParts> parts = SplitRequest(bytes);
-    if (!parts.ok()) return parts.status();
-    return std::move(parts->body);
-  }
-  Result<ResponseParts> parts = SplitResponse(bytes, frame.api_key(), frame.api_version());
-  if (!parts.ok()) return parts.status();
-  return std::move(parts->body);
-}
-
-// `frame`'s body decoded as M; nullopt after a test failure (also when frame is null,
-// which the lookup has already reported).
-template <typename M>
-std::optional<M> Decoded(const GoldenFrame* frame) {
-  if (frame == nullptr) return std::nullopt;
-  SCOPED_TRACE(frame->path());
-  if (frame->api_key() != M::kApiKey) {
-    ADD_FAILURE() << "api key " << frame->Int("api_key") << " is not "
-                  << static_cast<int>(M::kApiKey);
-    return std::nullopt;
-  }
-  Result<std::string> body = BodyOf(*frame);
-  if (!body.ok()) {
-    ADD_FAILURE() << body.status().ToString();
-    return std::nullopt;
-  }
-  Result<M> m = wire::Decode<M>(*body, frame->api_version());
-  if (!m.ok()) {
-    ADD_FAILURE() << m.status().ToString();
-    return std::nullopt;
-  }
-  return std::move(m).value();
-}
 
 // Manifest notation, for comparing composite fields with what the capture recorded.
 template <typename T, typename Fn>
