@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <cstdint>
 #include <map>
 #include <mutex>
 #include <random>
@@ -49,6 +50,10 @@ Result<std::vector<std::string>> SplitPath(const std::string& path) {
     begin = end + 1;
   }
   return parts;
+}
+
+void XorByte(char& byte, uint8_t mask) {
+  byte = static_cast<char>(static_cast<uint8_t>(byte) ^ mask);
 }
 
 }  // namespace
@@ -374,9 +379,9 @@ Status MemFileSystem::FlipBit(const std::string& path, uint64_t byte_offset, int
   if (!node.ok()) return node.status();
   Node& file = **node;
   if (byte_offset >= file.data.size() || bit < 0 || bit > 7) return ErrnoStatus(EINVAL, path);
-  const auto mask = static_cast<char>(1 << bit);
-  file.data[byte_offset] ^= mask;
-  if (byte_offset < file.synced.size()) file.synced[byte_offset] ^= mask;
+  const auto mask = static_cast<uint8_t>(1u << bit);
+  XorByte(file.data[byte_offset], mask);
+  if (byte_offset < file.synced.size()) XorByte(file.synced[byte_offset], mask);
   return Status::Ok();
 }
 
@@ -393,9 +398,9 @@ Status MemFileSystem::CorruptRange(const std::string& path, uint64_t offset, uin
   std::uniform_int_distribution<int> nonzero(1, 255);
   for (uint64_t i = offset; i < offset + n; ++i) {
     // XOR with a non-zero byte: random, and never the byte that was there.
-    const auto mask = static_cast<char>(nonzero(rng));
-    file.data[i] ^= mask;
-    if (i < file.synced.size()) file.synced[i] ^= mask;
+    const auto mask = static_cast<uint8_t>(nonzero(rng));
+    XorByte(file.data[i], mask);
+    if (i < file.synced.size()) XorByte(file.synced[i], mask);
   }
   return Status::Ok();
 }

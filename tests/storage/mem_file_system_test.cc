@@ -399,6 +399,7 @@ TEST(MemFileSystemTest, ConcurrentWritersAndReadersAreSafe) {
   constexpr int kThreads = 4;
   constexpr int kAppends = 500;
   std::vector<std::thread> threads;
+  threads.reserve(kThreads);
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&fs, t] {
       std::unique_ptr<File> file = MustOpen(fs, "f" + std::to_string(t));
