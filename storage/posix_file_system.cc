@@ -196,6 +196,7 @@ Result<std::vector<std::string>> PosixFileSystem::List(const std::string& dir) c
 
 Status PosixFileSystem::Remove(const std::string& path) {
   const std::string full = FullPath(path);
+  if (path.empty()) return ErrnoStatus(EBUSY, full);  // the root stays
   struct stat st;
   if (::lstat(full.c_str(), &st) != 0) return ErrnoStatus(errno, full);
   if (!S_ISDIR(st.st_mode)) {

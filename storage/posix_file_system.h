@@ -16,7 +16,10 @@
 namespace brook::storage {
 
 // Thread-safe: it holds no mutable state (the kernel orders concurrent calls).
-// The Files it opens are independent of it and may outlive it.
+// The Files it opens are independent of it and may outlive it. A File's size()
+// is that handle's own count (fstat at open, then its own writes), so bytes
+// appended through another handle to the same file are not included.
+// Remove("") is refused (EBUSY): the root stays.
 class PosixFileSystem : public FileSystem {
  public:
   // The root directory need not exist yet: CreateDirs("") makes it.

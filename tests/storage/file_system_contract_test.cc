@@ -280,6 +280,12 @@ TYPED_TEST(FileSystemContractTest, RemoveOfAMissingPathIsENOENT) {
   EXPECT_EQ(this->fs().Remove("no/such/dir").code(), std::errc::no_such_file_or_directory);
 }
 
+TYPED_TEST(FileSystemContractTest, RemoveRefusesTheRoot) {
+  ASSERT_OK(AppendFile(this->fs(), "a.log", "x"));
+  EXPECT_EQ(this->fs().Remove("").code(), std::errc::device_or_resource_busy);
+  EXPECT_TRUE(this->fs().Exists("a.log"));
+}
+
 TYPED_TEST(FileSystemContractTest, AnOpenFileOutlivesItsName) {
   std::unique_ptr<File> file = this->Open("a.log");
   ASSERT_NE(file, nullptr);
