@@ -1,8 +1,8 @@
 // broker/broker.cc
 #include "broker/broker.h"
 
-#include <asio/redirect_error.hpp>
 #include <asio/co_spawn.hpp>
+#include <asio/redirect_error.hpp>
 #include <asio/strand.hpp>
 #include <asio/use_awaitable.hpp>
 #include <exception>
@@ -54,12 +54,12 @@ Status Broker::Start() {
   if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) {
     acceptor_.close();
-    return Status(ec, "listening on " + config_.listener_host + ":" +
-                          std::to_string(config_.listener_port));
+    return Status(
+        ec, "listening on " + config_.listener_host + ":" + std::to_string(config_.listener_port));
   }
   port_ = acceptor_.local_endpoint().port();
-  advertised_host_ = config_.advertised_host.empty() ? config_.listener_host
-                                                     : config_.advertised_host;
+  advertised_host_ =
+      config_.advertised_host.empty() ? config_.listener_host : config_.advertised_host;
   advertised_port_ = config_.advertised_port == 0 ? port_ : config_.advertised_port;
   cluster_id_ = config_.cluster_id.empty() ? Uuid::Random().ToBase64() : config_.cluster_id;
 
@@ -91,8 +91,8 @@ asio::awaitable<void> Broker::Accept() {
   for (;;) {
     auto strand = asio::make_strand(io_);
     asio::error_code ec;
-    asio::ip::tcp::socket socket = co_await acceptor_.async_accept(
-        strand, asio::redirect_error(asio::use_awaitable, ec));
+    asio::ip::tcp::socket socket =
+        co_await acceptor_.async_accept(strand, asio::redirect_error(asio::use_awaitable, ec));
     if (ec == asio::error::operation_aborted || !acceptor_.is_open()) co_return;
     if (ec) {
       kLog.Warn("accept failed: ", ec.message());

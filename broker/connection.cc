@@ -1,8 +1,8 @@
 // broker/connection.cc
 #include "broker/connection.h"
 
-#include <asio/redirect_error.hpp>
 #include <asio/read.hpp>
+#include <asio/redirect_error.hpp>
 #include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
 
@@ -53,8 +53,8 @@ asio::awaitable<std::optional<std::string>> HandleFrame(Broker& broker, std::str
     if (header->api_key == ApiKey::kApiVersions) {
       co_return UnsupportedApiVersionsFrame(header->correlation_id);
     }
-    kLog.Warn("unsupported ", ApiName(header->api_key), " version ", header->api_version,
-              " from ", peer, "; closing the connection");
+    kLog.Warn("unsupported ", ApiName(header->api_key), " version ", header->api_version, " from ",
+              peer, "; closing the connection");
     co_return std::nullopt;
   }
   std::string_view rest = frame.substr(consumed);

@@ -50,8 +50,8 @@ static_assert(SortedByKey(), "routes must be listed once each, in api-key order"
 std::span<const Route> Routes() { return kRoutes; }
 
 const Route* FindRoute(ApiKey key) {
-  auto it = std::find_if(kRoutes.begin(), kRoutes.end(),
-                         [key](const Route& r) { return r.key == key; });
+  auto it =
+      std::find_if(kRoutes.begin(), kRoutes.end(), [key](const Route& r) { return r.key == key; });
   return it == kRoutes.end() ? nullptr : &*it;
 }
 

@@ -23,7 +23,7 @@ class RequestContext;
 // Decodes the body, runs the handler and returns the whole response frame;
 // nullopt closes the connection (malformed request).
 using RawHandler = asio::awaitable<std::optional<std::string>> (*)(RequestContext& ctx,
-                                                                    std::string_view body);
+                                                                   std::string_view body);
 
 struct Route {
   ApiKey key;

@@ -57,8 +57,8 @@ Result<Any> DecodeBody(ApiKey key, int16_t version, std::string_view body) {
     Result<M> decoded = wire::Decode<M>(body, version);
     if (!decoded.ok()) {
       Status s = decoded.status();
-      result.emplace(Status(s.code(), std::string(ApiName(key)) + " v" +
-                                          std::to_string(version) + " " + s.context()));
+      result.emplace(Status(s.code(), std::string(ApiName(key)) + " v" + std::to_string(version) +
+                                          " " + s.context()));
     } else {
       result.emplace(Any(std::move(decoded).value()));
     }

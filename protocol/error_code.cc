@@ -13,10 +13,10 @@ struct ErrorInfo {
 
 const ErrorInfo* Find(ErrorCode code) {
   switch (code) {
-#define X(name, code, text, retriable)        \
-  case ErrorCode::name: {                     \
+#define X(name, code, text, retriable)                 \
+  case ErrorCode::name: {                              \
     static constexpr ErrorInfo kInfo{text, retriable}; \
-    return &kInfo;                            \
+    return &kInfo;                                     \
   }
 #include "protocol/error_codes.inc"
 #undef X

@@ -2,14 +2,14 @@
 //
 // CRC-32C throughput next to memcpy over the same buffers: 64 KiB (in cache)
 // and 1 MiB (a large fetch or produce payload).
-#include "bench/bench_util.h"
-#include "protocol/base/crc32c.h"
-
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
 #include <cstring>
 #include <string>
+
+#include "bench/bench_util.h"
+#include "protocol/base/crc32c.h"
 
 namespace brook {
 namespace {

@@ -29,7 +29,7 @@ bool IsValidSoftwareField(std::string_view s) {
 }  // namespace
 
 asio::awaitable<ApiVersionsResponse> HandleApiVersions(RequestContext& ctx,
-                                                        ApiVersionsRequest req) {
+                                                       ApiVersionsRequest req) {
   ApiVersionsResponse resp = SupportedApiVersions();
   if (ctx.api_version() >= 3 && (!IsValidSoftwareField(req.client_software_name) ||
                                  !IsValidSoftwareField(req.client_software_version))) {

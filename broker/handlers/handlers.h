@@ -12,8 +12,7 @@
 
 namespace brook::broker {
 
-asio::awaitable<ApiVersionsResponse> HandleApiVersions(RequestContext& ctx,
-                                                        ApiVersionsRequest req);
+asio::awaitable<ApiVersionsResponse> HandleApiVersions(RequestContext& ctx, ApiVersionsRequest req);
 asio::awaitable<MetadataResponse> HandleMetadata(RequestContext& ctx, MetadataRequest req);
 
 }  // namespace brook::broker

@@ -35,15 +35,25 @@ class Logger {
   bool Enabled(LogLevel level) const;
 
   template <typename... Args>
-  void Trace(const Args&... args) const { Log(LogLevel::kTrace, args...); }
+  void Trace(const Args&... args) const {
+    Log(LogLevel::kTrace, args...);
+  }
   template <typename... Args>
-  void Debug(const Args&... args) const { Log(LogLevel::kDebug, args...); }
+  void Debug(const Args&... args) const {
+    Log(LogLevel::kDebug, args...);
+  }
   template <typename... Args>
-  void Info(const Args&... args) const { Log(LogLevel::kInfo, args...); }
+  void Info(const Args&... args) const {
+    Log(LogLevel::kInfo, args...);
+  }
   template <typename... Args>
-  void Warn(const Args&... args) const { Log(LogLevel::kWarn, args...); }
+  void Warn(const Args&... args) const {
+    Log(LogLevel::kWarn, args...);
+  }
   template <typename... Args>
-  void Error(const Args&... args) const { Log(LogLevel::kError, args...); }
+  void Error(const Args&... args) const {
+    Log(LogLevel::kError, args...);
+  }
 
  private:
   template <typename... Args>

@@ -17,8 +17,7 @@ namespace brook {
 class [[nodiscard]] Status {
  public:
   Status() = default;
-  Status(std::error_code code, std::string context)
-      : code_(code), context_(std::move(context)) {}
+  Status(std::error_code code, std::string context) : code_(code), context_(std::move(context)) {}
   explicit Status(std::error_code code) : code_(code) {}
 
   static Status Ok() { return Status(); }
@@ -40,7 +39,7 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}        // NOLINT: implicit by design
   Result(Status status) : v_(std::move(status)) {  // NOLINT: implicit by design
     assert(!std::get<Status>(v_).ok() && "Result built from an OK status");
   }

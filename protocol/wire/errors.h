@@ -9,13 +9,13 @@
 namespace brook::wire {
 
 enum class Errc {
-  kTruncated = 1,        // input ended inside a value
-  kNegativeLength,       // a length or count below -1, or -1 where null is not allowed
-  kLengthExceedsInput,   // a length or count larger than the bytes that remain
-  kVarintTooLong,        // a varint with more than 5 (int) or 10 (long) bytes
-  kTrailingBytes,        // bytes left over after the message
-  kUnsupportedVersion,   // a version outside the message's range
-  kBadTaggedFields,      // tags out of order, duplicated, or a tag larger than its frame
+  kTruncated = 1,       // input ended inside a value
+  kNegativeLength,      // a length or count below -1, or -1 where null is not allowed
+  kLengthExceedsInput,  // a length or count larger than the bytes that remain
+  kVarintTooLong,       // a varint with more than 5 (int) or 10 (long) bytes
+  kTrailingBytes,       // bytes left over after the message
+  kUnsupportedVersion,  // a version outside the message's range
+  kBadTaggedFields,     // tags out of order, duplicated, or a tag larger than its frame
 };
 
 const std::error_category& WireCategory();

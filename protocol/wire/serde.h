@@ -574,11 +574,11 @@ Result<M> Decode(std::string_view in, int16_t version) {
 // Explicit instantiation of a message's Serde for the three Io types: the
 // header says BROOK_SERDE_EXTERN(T) and the message's .cc BROOK_SERDE_DEFINE(T),
 // so each Serde body is compiled once.
-#define BROOK_SERDE_EXTERN(T)                                                  \
+#define BROOK_SERDE_EXTERN(T)                                                     \
   extern template void T::Serde<::brook::wire::Encoder>(::brook::wire::Encoder&); \
   extern template void T::Serde<::brook::wire::Decoder>(::brook::wire::Decoder&); \
   extern template void T::Serde<::brook::wire::Sizer>(::brook::wire::Sizer&)
-#define BROOK_SERDE_DEFINE(T)                                           \
+#define BROOK_SERDE_DEFINE(T)                                              \
   template void T::Serde<::brook::wire::Encoder>(::brook::wire::Encoder&); \
   template void T::Serde<::brook::wire::Decoder>(::brook::wire::Decoder&); \
   template void T::Serde<::brook::wire::Sizer>(::brook::wire::Sizer&)

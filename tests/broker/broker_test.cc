@@ -40,8 +40,7 @@ class BrokerTest : public ::testing::Test {
 
 TEST_F(BrokerTest, ApiVersionsAnswersEveryVersionWithTheHandlerTable) {
   RawClient client = Connect();
-  for (int16_t v = ApiVersionsRequest::kVersions.min; v <= ApiVersionsRequest::kVersions.max;
-       ++v) {
+  for (int16_t v = ApiVersionsRequest::kVersions.min; v <= ApiVersionsRequest::kVersions.max; ++v) {
     ApiVersionsRequest req;
     if (v >= 3) {
       req.client_software_name = "brook-test";
@@ -106,8 +105,10 @@ TEST_F(BrokerTest, PipelinedRequestsAreAnsweredInOrder) {
   for (int32_t id = 100; id < 110; ++id) {
     std::string frame;
     EncodeRequestHeader(frame,
-                        RequestHeader{.api_key = ApiKey::kApiVersions, .api_version = 2,
-                                      .correlation_id = id, .client_id = "p"},
+                        RequestHeader{.api_key = ApiKey::kApiVersions,
+                                      .api_version = 2,
+                                      .correlation_id = id,
+                                      .client_id = "p"},
                         1);
     std::string with_prefix(4, '\0');
     with_prefix += frame;

@@ -44,7 +44,8 @@ std::string Mutate(std::string s, std::mt19937_64& rng) {
         if (!s.empty()) s.resize(rng() % s.size());
         break;
       case 3:  // insert random bytes
-        s.insert(s.empty() ? 0 : rng() % s.size(), std::string(1 + rng() % 4, static_cast<char>(rng())));
+        s.insert(s.empty() ? 0 : rng() % s.size(),
+                 std::string(1 + rng() % 4, static_cast<char>(rng())));
         break;
       case 4:  // erase a range
         if (s.size() > 1) {

@@ -38,10 +38,11 @@ int main(int argc, char** argv) {
       std::string name = std::string(ApiName(A::kKey)) + "-v" + std::to_string(v);
       std::string request;
       bool flexible = v >= A::kFirstFlexibleVersion;
-      EncodeRequestHeader(request,
-                          RequestHeader{.api_key = A::kKey, .api_version = v,
-                                        .correlation_id = 1, .client_id = "seed"},
-                          RequestHeaderVersion(flexible));
+      EncodeRequestHeader(
+          request,
+          RequestHeader{
+              .api_key = A::kKey, .api_version = v, .correlation_id = 1, .client_id = "seed"},
+          RequestHeaderVersion(flexible));
       wire::EncodeTo(request, typename A::Request{}, v);
       WriteFile(root / "request" / (name + ".bin"), request);
 

@@ -32,8 +32,8 @@ TEST(FrameTest, PatchWritesTheBodyLength) {
 }
 
 TEST(RequestHeaderTest, V1MatchesSpecBytes) {
-  RequestHeader h{.api_key = ApiKey::kMetadata, .api_version = 4, .correlation_id = 9,
-                  .client_id = "rdkafka"};
+  RequestHeader h{
+      .api_key = ApiKey::kMetadata, .api_version = 4, .correlation_id = 9, .client_id = "rdkafka"};
   std::string out;
   EncodeRequestHeader(out, h, 1);
   EXPECT_EQ(out, FromHex("0003 | 0004 | 00000009 | 0007 72646b61666b61"));
@@ -45,7 +45,9 @@ TEST(RequestHeaderTest, V1MatchesSpecBytes) {
 }
 
 TEST(RequestHeaderTest, V2KeepsANonCompactClientIdAndAddsTags) {
-  RequestHeader h{.api_key = ApiKey::kApiVersions, .api_version = 3, .correlation_id = 1,
+  RequestHeader h{.api_key = ApiKey::kApiVersions,
+                  .api_version = 3,
+                  .correlation_id = 1,
                   .client_id = std::nullopt};
   std::string out;
   EncodeRequestHeader(out, h, 2);

@@ -37,7 +37,8 @@ std::vector<Message> PlainMessages(int n) {
   std::vector<Message> out;
   for (int i = 0; i < n; ++i) {
     std::string index = std::to_string(i);
-    out.push_back({"key-" + index, "value-" + index,
+    out.push_back({"key-" + index,
+                   "value-" + index,
                    {RecordHeader{.key = "golden-header", .value = "header-" + index}}});
   }
   return out;
@@ -95,8 +96,7 @@ std::optional<Decoded1> DecodeOnlyBatch(const std::string& records) {
   Result<std::optional<RecordBatchView>> after = reader.Next();
   EXPECT_TRUE(after.ok() && !after->has_value()) << "more than one batch";
   EXPECT_FALSE(reader.has_partial_tail());
-  return Decoded1{(*batch)->header(), std::move(decoded).value(),
-                  std::string((*batch)->bytes())};
+  return Decoded1{(*batch)->header(), std::move(decoded).value(), std::string((*batch)->bytes())};
 }
 
 void ExpectRecords(const Decoded1& batch, const std::vector<Message>& want) {
@@ -211,7 +211,9 @@ INSTANTIATE_TEST_SUITE_P(Codecs, GoldenCompressedBatchTest,
                                            CodecCase{"produce_snappy", Compression::kSnappy},
                                            CodecCase{"produce_lz4", Compression::kLz4},
                                            CodecCase{"produce_zstd", Compression::kZstd}),
-                         [](const auto& param_info) { return std::string(param_info.param.scenario); });
+                         [](const auto& param_info) {
+                           return std::string(param_info.param.scenario);
+                         });
 
 // The compressed payload after the 61-byte batch header.
 std::string_view Payload(const std::string& batch) {
@@ -260,9 +262,7 @@ TEST(GoldenRecordBatchTest, CompressedBatchesRebuildByteForByteUpToFraming) {
         EXPECT_EQ(testing::ToHex(ours.substr(ZstdFrameHeaderSize(ours))),
                   testing::ToHex(theirs.substr(ZstdFrameHeaderSize(theirs))));
         break;
-      case Compression::kNone:
-        ADD_FAILURE() << "not compressed";
-        break;
+      case Compression::kNone: ADD_FAILURE() << "not compressed"; break;
     }
   }
 }

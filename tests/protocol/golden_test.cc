@@ -51,7 +51,6 @@ using testing::Scenarios;
 using testing::SplitRequest;
 using testing::SplitResponse;
 
-
 // Manifest notation, for comparing composite fields with what the capture recorded.
 template <typename T, typename Fn>
 std::string Join(const std::vector<T>& items, std::string_view separator, Fn&& describe) {

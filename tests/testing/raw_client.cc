@@ -15,7 +15,9 @@
 namespace brook::testing {
 namespace {
 
-Status Errno(const char* what) { return Status(std::error_code(errno, std::system_category()), what); }
+Status Errno(const char* what) {
+  return Status(std::error_code(errno, std::system_category()), what);
+}
 
 }  // namespace
 

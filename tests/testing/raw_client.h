@@ -51,8 +51,10 @@ template <typename Req>
 Result<ResponseFor<Req>> Call(RawClient& client, const Req& request, int16_t version,
                               const std::string& client_id = "brook-test") {
   using Resp = ResponseFor<Req>;
-  RequestHeader header{.api_key = Req::kApiKey, .api_version = version,
-                       .correlation_id = client.TakeCorrelationId(), .client_id = client_id};
+  RequestHeader header{.api_key = Req::kApiKey,
+                       .api_version = version,
+                       .correlation_id = client.TakeCorrelationId(),
+                       .client_id = client_id};
   std::string frame;
   EncodeRequestHeader(frame, header, RequestHeaderVersion(wire::IsFlexible<Req>(version)));
   wire::EncodeTo(frame, request, version);

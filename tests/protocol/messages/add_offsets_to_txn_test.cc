@@ -10,9 +10,9 @@
 namespace brook {
 namespace {
 
+using testing::ExpectDecodesTo;
 using testing::FromHex;
 using testing::RoundTrip;
-using testing::ExpectDecodesTo;
 
 TEST(AddOffsetsToTxnRequestTest, RoundTripsEveryVersion) {
   for (int16_t v = AddOffsetsToTxnRequest::kVersions.min;

@@ -10,9 +10,9 @@
 namespace brook {
 namespace {
 
+using testing::ExpectDecodesTo;
 using testing::FromHex;
 using testing::RoundTrip;
-using testing::ExpectDecodesTo;
 
 using Topic = AddPartitionsToTxnRequest::AddPartitionsToTxnTopic;
 using TopicResult = AddPartitionsToTxnResponse::AddPartitionsToTxnTopicResult;

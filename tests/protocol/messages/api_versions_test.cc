@@ -11,10 +11,10 @@
 namespace brook {
 namespace {
 
+using testing::ExpectSpecBytes;
 using testing::FromHex;
 using testing::RoundTrip;
 using testing::ToHex;
-using testing::ExpectSpecBytes;
 
 ApiVersionsResponse FullResponse(int16_t v) {
   ApiVersionsResponse in{

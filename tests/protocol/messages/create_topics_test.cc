@@ -11,10 +11,10 @@
 namespace brook {
 namespace {
 
+using testing::ExpectSpecBytes;
 using testing::FromHex;
 using testing::RoundTrip;
 using testing::ToHex;
-using testing::ExpectSpecBytes;
 
 // 16 consecutive bytes starting at `first`.
 Uuid SequentialUuid(uint8_t first) {

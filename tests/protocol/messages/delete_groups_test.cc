@@ -10,9 +10,9 @@
 namespace brook {
 namespace {
 
+using testing::ExpectSpecBytes;
 using testing::FromHex;
 using testing::RoundTrip;
-using testing::ExpectSpecBytes;
 
 TEST(DeleteGroupsRequestTest, RoundTripsEveryVersion) {
   for (int16_t v = DeleteGroupsRequest::kVersions.min; v <= DeleteGroupsRequest::kVersions.max;

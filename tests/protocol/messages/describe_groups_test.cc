@@ -10,9 +10,9 @@
 namespace brook {
 namespace {
 
+using testing::ExpectSpecBytes;
 using testing::FromHex;
 using testing::RoundTrip;
-using testing::ExpectSpecBytes;
 
 TEST(DescribeGroupsRequestTest, RoundTripsEveryVersion) {
   for (int16_t v = DescribeGroupsRequest::kVersions.min; v <= DescribeGroupsRequest::kVersions.max;

@@ -10,9 +10,9 @@
 namespace brook {
 namespace {
 
+using testing::ExpectDecodesTo;
 using testing::FromHex;
 using testing::RoundTrip;
-using testing::ExpectDecodesTo;
 
 using TransactionState = DescribeTransactionsResponse::TransactionState;
 using TopicData = DescribeTransactionsResponse::TopicData;

@@ -10,9 +10,9 @@
 namespace brook {
 namespace {
 
+using testing::ExpectDecodesTo;
 using testing::FromHex;
 using testing::RoundTrip;
-using testing::ExpectDecodesTo;
 
 TEST(EndTxnRequestTest, RoundTripsEveryVersion) {
   for (int16_t v = EndTxnRequest::kVersions.min; v <= EndTxnRequest::kVersions.max; ++v) {

@@ -10,9 +10,9 @@
 namespace brook {
 namespace {
 
+using testing::ExpectSpecBytes;
 using testing::FromHex;
 using testing::RoundTrip;
-using testing::ExpectSpecBytes;
 
 TEST(FindCoordinatorRequestTest, RoundTripsEveryVersion) {
   for (int16_t v = FindCoordinatorRequest::kVersions.min;

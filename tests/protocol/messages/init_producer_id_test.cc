@@ -10,9 +10,9 @@
 namespace brook {
 namespace {
 
+using testing::ExpectDecodesTo;
 using testing::FromHex;
 using testing::RoundTrip;
-using testing::ExpectDecodesTo;
 
 TEST(InitProducerIdRequestTest, RoundTripsEveryVersion) {
   for (int16_t v = InitProducerIdRequest::kVersions.min; v <= InitProducerIdRequest::kVersions.max;

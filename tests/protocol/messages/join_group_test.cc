@@ -10,9 +10,9 @@
 namespace brook {
 namespace {
 
+using testing::ExpectSpecBytes;
 using testing::FromHex;
 using testing::RoundTrip;
-using testing::ExpectSpecBytes;
 
 TEST(JoinGroupRequestTest, RoundTripsEveryVersion) {
   for (int16_t v = JoinGroupRequest::kVersions.min; v <= JoinGroupRequest::kVersions.max; ++v) {

@@ -10,9 +10,9 @@
 namespace brook {
 namespace {
 
+using testing::ExpectSpecBytes;
 using testing::FromHex;
 using testing::RoundTrip;
-using testing::ExpectSpecBytes;
 
 TEST(LeaveGroupRequestTest, RoundTripsEveryVersion) {
   for (int16_t v = LeaveGroupRequest::kVersions.min; v <= LeaveGroupRequest::kVersions.max; ++v) {

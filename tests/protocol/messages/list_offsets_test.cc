@@ -11,10 +11,10 @@
 namespace brook {
 namespace {
 
+using testing::ExpectSpecBytes;
 using testing::FromHex;
 using testing::RoundTrip;
 using testing::ToHex;
-using testing::ExpectSpecBytes;
 
 TEST(ListOffsetsRequestTest, RoundTripsEveryVersion) {
   for (int16_t v = ListOffsetsRequest::kVersions.min; v <= ListOffsetsRequest::kVersions.max; ++v) {

@@ -14,10 +14,10 @@
 namespace brook {
 namespace {
 
+using testing::ExpectSpecBytes;
 using testing::FromHex;
 using testing::RoundTrip;
 using testing::ToHex;
-using testing::ExpectSpecBytes;
 
 // A UUID whose 16 bytes are all `b`.
 Uuid FilledUuid(uint8_t b) {

@@ -10,9 +10,9 @@
 namespace brook {
 namespace {
 
+using testing::ExpectSpecBytes;
 using testing::FromHex;
 using testing::RoundTrip;
-using testing::ExpectSpecBytes;
 
 // Every field present at `v` holds a non-default value; absent ones keep their defaults.
 OffsetFetchRequest SampleRequest(int16_t v) {

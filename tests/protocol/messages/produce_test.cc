@@ -11,10 +11,10 @@
 namespace brook {
 namespace {
 
+using testing::ExpectSpecBytes;
 using testing::FromHex;
 using testing::RoundTrip;
 using testing::ToHex;
-using testing::ExpectSpecBytes;
 
 ProduceRequest FullRequest(int16_t v) {
   ProduceRequest in{.acks = -1, .timeout_ms = 1500};

@@ -10,9 +10,9 @@
 namespace brook {
 namespace {
 
+using testing::ExpectSpecBytes;
 using testing::FromHex;
 using testing::RoundTrip;
-using testing::ExpectSpecBytes;
 
 TEST(SyncGroupRequestTest, RoundTripsEveryVersion) {
   for (int16_t v = SyncGroupRequest::kVersions.min; v <= SyncGroupRequest::kVersions.max; ++v) {

@@ -140,8 +140,19 @@ TEST(SerdeTest, ClassicEncodingUsesFixedWidthLengths) {
   e.maybe_ints = std::nullopt;
   std::string hex = ToHex(wire::Encode(e, 0));
   // ... error | text | null string | bytes | null bytes | [item] | null array | [] names
-  EXPECT_NE(hex.find("0000" "0002" "6162" "ffff" "00000001" "63" "ffffffff"
-                     "00000001" "00000001" "0001" "64" "ffffffff" "00000000"),
+  EXPECT_NE(hex.find("0000"
+                     "0002"
+                     "6162"
+                     "ffff"
+                     "00000001"
+                     "63"
+                     "ffffffff"
+                     "00000001"
+                     "00000001"
+                     "0001"
+                     "64"
+                     "ffffffff"
+                     "00000000"),
             std::string::npos)
       << hex;
 }
@@ -158,11 +169,25 @@ TEST(SerdeTest, FlexibleEncodingUsesCompactLengthsAndTags) {
   std::string hex = ToHex(wire::Encode(e, 1));
   // text "ab" = 03 6162; null = 00; blob = 02 63; null = 00; one item = 02 [00000001 02 64 00];
   // null array = 00; empty names = 01; one tag: count 01, tag 05, size 08, int64 2.
-  EXPECT_NE(hex.find("036162" "00" "0263" "00" "02" "00000001" "0264" "00" "00" "01"
-                     "01" "05" "08" "0000000000000002"),
+  EXPECT_NE(hex.find("036162"
+                     "00"
+                     "0263"
+                     "00"
+                     "02"
+                     "00000001"
+                     "0264"
+                     "00"
+                     "00"
+                     "01"
+                     "01"
+                     "05"
+                     "08"
+                     "0000000000000002"),
             std::string::npos)
       << hex;
-  EXPECT_EQ(hex.substr(hex.size() - 22), "010508" "0000000000000002");
+  EXPECT_EQ(hex.substr(hex.size() - 22),
+            "010508"
+            "0000000000000002");
 }
 
 TEST(SerdeTest, TaggedFieldAtItsDefaultIsOmitted) {
