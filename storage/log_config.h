@@ -1,0 +1,39 @@
+// storage/log_config.h
+//
+// Per-topic log settings under Apache Kafka's topic config names, with
+// Kafka's defaults. The broker fills it from broker defaults (log.*) and topic
+// overrides; storage only reads it.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+
+namespace brook::storage {
+
+enum class CleanupPolicy { kDelete, kCompact, kCompactDelete };
+
+// When appended data is fsynced. Kafka leaves it to the OS by default and
+// relies on replication; a single node has no replicas, so Brook offers all three.
+enum class FlushPolicy {
+  kOs,           // never fsync on the append path (flush.messages / flush.ms unset)
+  kEveryAppend,  // fsync before the append is acknowledged (flush.messages=1)
+  kInterval,     // fsync at least every flush_interval_ms (flush.ms)
+};
+
+enum class TimestampSource { kCreateTime, kLogAppendTime };  // message.timestamp.type
+
+struct LogConfig {
+  int64_t segment_bytes = 1 << 30;                          // segment.bytes
+  int64_t segment_ms = 7LL * 24 * 3600 * 1000;              // segment.ms
+  int64_t retention_bytes = -1;                             // retention.bytes (-1: none)
+  int64_t retention_ms = 7LL * 24 * 3600 * 1000;            // retention.ms (-1: none)
+  uint32_t index_interval_bytes = 4096;                     // index.interval.bytes
+  int32_t max_message_bytes = 1048588;                      // max.message.bytes
+  CleanupPolicy cleanup_policy = CleanupPolicy::kDelete;    // cleanup.policy
+  FlushPolicy flush_policy = FlushPolicy::kOs;              // flush.messages / flush.ms
+  int64_t flush_interval_ms = std::numeric_limits<int64_t>::max();  // flush.ms
+  TimestampSource timestamp_type = TimestampSource::kCreateTime;    // message.timestamp.type
+  int64_t producer_id_expiration_ms = 24LL * 3600 * 1000;  // producer.id.expiration.ms
+};
+
+}  // namespace brook::storage
