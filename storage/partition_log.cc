@@ -1,0 +1,676 @@
+// storage/partition_log.cc
+#include "storage/partition_log.h"
+
+#include <algorithm>
+#include <cassert>
+#include <limits>
+#include <span>
+
+#include "protocol/base/logging.h"
+#include "storage/errors.h"
+#include "storage/file_system.h"
+#include "storage/segment_name.h"
+
+namespace brook::storage {
+namespace {
+
+const Logger kLog("storage");
+
+// A produced batch's uncompressed records may be larger than the batch; this
+// bounds what validation decompresses (Kafka's own bound is the heap).
+constexpr size_t kMaxUncompressedRecords = 256u << 20;
+
+Status Invalid(Errc code, std::string context) { return Status(code, std::move(context)); }
+
+// Checks a produced batch as Kafka's LogValidator does for magic 2: no
+// control batches from clients, at least one record, offset deltas 0..n-1
+// in order, last_offset_delta == n - 1. Decodes (and for compressed batches
+// decompresses) the records to check them.
+Status ValidateProducedBatch(const RecordBatchView& batch, int32_t max_message_bytes) {
+  const RecordBatchHeader& h = batch.header();
+  if (batch.size() > static_cast<size_t>(max_message_bytes)) {
+    return Invalid(Errc::kRecordTooLarge, "batch of " + std::to_string(batch.size()) +
+                                              " bytes > max.message.bytes " +
+                                              std::to_string(max_message_bytes));
+  }
+  if (h.is_control()) return Invalid(Errc::kInvalidRecord, "control batch from a producer");
+  if (h.record_count <= 0) return Invalid(Errc::kInvalidRecord, "batch without records");
+  if (h.last_offset_delta != h.record_count - 1) {
+    return Invalid(Errc::kInvalidRecord, "last offset delta " + std::to_string(h.last_offset_delta) +
+                                             " for " + std::to_string(h.record_count) + " records");
+  }
+  if (h.has_producer_id() && h.base_sequence < 0) {
+    return Invalid(Errc::kInvalidRecord, "producer batch without a base sequence");
+  }
+  std::string scratch;
+  Result<std::vector<RecordView>> records =
+      batch.DecodeRecordViews(kMaxUncompressedRecords, &scratch);
+  if (!records.ok()) return Status(Errc::kCorruptBatch, records.status().ToString());
+  for (size_t i = 0; i < records->size(); ++i) {
+    if ((*records)[i].offset_delta != static_cast<int32_t>(i)) {
+      return Invalid(Errc::kInvalidRecord, "record " + std::to_string(i) + " has offset delta " +
+                                               std::to_string((*records)[i].offset_delta));
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------
+// Opening and recovery
+
+Result<std::unique_ptr<PartitionLog>> PartitionLog::Open(FileSystem& fs, std::string dir,
+                                                         LogConfig config, LogStart start,
+                                                         NowMs now) {
+  if (!now) return Status(Errc::kInvalidArgument, "no clock");
+  std::unique_ptr<PartitionLog> log(new PartitionLog(fs, std::move(dir), config, std::move(now)));
+  if (Status s = log->Load(start); !s.ok()) return s;
+  return log;
+}
+
+PartitionLog::~PartitionLog() {
+  std::lock_guard lock(mu_);
+  if (closed_) return;
+  // An owner that forgot Close: the files close with the objects; nothing is
+  // synced, which recovery handles.
+  kLog.Warn(dir_, " destroyed without Close");
+}
+
+Result<PartitionLog::SegmentEntry> PartitionLog::OpenSegmentFiles(int64_t base_offset,
+                                                                  Recover recover) {
+  SegmentConfig seg_config{.index_interval_bytes = config_.index_interval_bytes};
+  Result<std::unique_ptr<Segment>> segment =
+      Segment::Open(fs_, dir_, base_offset, seg_config, recover);
+  if (!segment.ok()) return segment.status();
+  Result<AbortedTxnIndex> txn_index = AbortedTxnIndex::Open(
+      fs_, SegmentFilePath(dir_, base_offset, SegmentFileType::kTxnIndex), base_offset);
+  if (!txn_index.ok() && txn_index.status().code() == Errc::kCorruptIndex) {
+    // Rebuilt below by the producer-state replay for the range it covers.
+    kLog.Warn(dir_, ": corrupt transaction index of segment ", base_offset, "; rebuilding");
+    if (Status s = fs_.Remove(SegmentFilePath(dir_, base_offset, SegmentFileType::kTxnIndex));
+        !s.ok()) {
+      return s;
+    }
+    txn_index = AbortedTxnIndex::Open(
+        fs_, SegmentFilePath(dir_, base_offset, SegmentFileType::kTxnIndex), base_offset);
+  }
+  if (!txn_index.ok()) return txn_index.status();
+  SegmentEntry entry;
+  entry.segment = std::move(segment).value();
+  entry.txn_index = std::make_unique<AbortedTxnIndex>(std::move(txn_index).value());
+  entry.created_ms = now_();
+  return entry;
+}
+
+Status PartitionLog::Load(LogStart start) {
+  std::lock_guard lock(mu_);
+  if (Status s = fs_.CreateDirs(dir_); !s.ok()) return s;
+  Result<std::vector<std::string>> names = fs_.List(dir_);
+  if (!names.ok()) return names.status();
+
+  std::vector<int64_t> bases;
+  for (const std::string& name : *names) {
+    if (name.ends_with(".tmp") || name.ends_with(".deleted")) {
+      if (Status s = fs_.Remove(dir_ + "/" + name); !s.ok()) return s;
+      continue;
+    }
+    std::optional<ParsedSegmentFileName> parsed = ParseSegmentFileName(name);
+    if (parsed && parsed->type == SegmentFileType::kLog) bases.push_back(parsed->base_offset);
+  }
+  std::sort(bases.begin(), bases.end());
+
+  recovery_point_ = start.recovery_point;
+  bool cut = false;  // a segment lost its tail: later segments cannot follow it
+  for (int64_t base : bases) {
+    if (cut) {
+      kLog.Warn(dir_, ": deleting segment ", base, " after a truncated one");
+      for (SegmentFileType type : {SegmentFileType::kLog, SegmentFileType::kIndex,
+                                   SegmentFileType::kTimeIndex, SegmentFileType::kTxnIndex}) {
+        std::string path = SegmentFilePath(dir_, base, type);
+        if (!fs_.Exists(path)) continue;
+        if (Status s = fs_.Remove(path); !s.ok()) return s;
+      }
+      continue;
+    }
+    // A segment that starts at or after the recovery point, or the one that
+    // holds it, may have been written after the last sync.
+    auto next = std::upper_bound(bases.begin(), bases.end(), base);
+    bool may_be_dirty = next == bases.end() || *next > start.recovery_point;
+    Result<SegmentEntry> entry =
+        OpenSegmentFiles(base, may_be_dirty ? Recover::kYes : Recover::kNo);
+    if (!entry.ok()) return entry.status();
+    int64_t end = entry->segment->next_offset();
+    segments_.emplace(base, std::move(entry).value());
+    if (next != bases.end() && end < *next && may_be_dirty) {
+      cut = true;
+      kLog.Warn(dir_, ": segment ", base, " ends at ", end, " before the next segment ", *next);
+    }
+  }
+  if (cut) {
+    if (Status s = fs_.SyncDir(dir_); !s.ok()) return s;
+  }
+  // Segments wholly below the log start offset are leftovers of a deletion
+  // that did not finish.
+  while (segments_.size() > 1) {
+    auto second = std::next(segments_.begin());
+    if (second->first > start.log_start_offset) break;
+    if (Status s = DeleteSegmentLocked(segments_.begin()); !s.ok()) return s;
+  }
+  if (segments_.empty()) {
+    int64_t base = std::max<int64_t>(start.log_start_offset, 0);
+    SegmentConfig seg_config{.index_interval_bytes = config_.index_interval_bytes};
+    Result<std::unique_ptr<Segment>> segment = Segment::Create(fs_, dir_, base, seg_config);
+    if (!segment.ok()) return segment.status();
+    Result<AbortedTxnIndex> txn_index = AbortedTxnIndex::Open(
+        fs_, SegmentFilePath(dir_, base, SegmentFileType::kTxnIndex), base);
+    if (!txn_index.ok()) return txn_index.status();
+    SegmentEntry entry;
+    entry.segment = std::move(segment).value();
+    entry.txn_index = std::make_unique<AbortedTxnIndex>(std::move(txn_index).value());
+    entry.created_ms = now_();
+    segments_.emplace(base, std::move(entry));
+  }
+  log_start_offset_ = std::max(start.log_start_offset, segments_.begin()->first);
+  high_watermark_ = active().segment->next_offset();
+  recovery_point_ = std::min(recovery_point_, high_watermark_);
+  last_flush_ms_ = now_();
+  if (Status s = RebuildProducerState(); !s.ok()) return s;
+  kLog.Debug(dir_, ": opened ", segments_.size(), " segments, offsets ", log_start_offset_, "..",
+             high_watermark_);
+  return Status::Ok();
+}
+
+Status PartitionLog::RebuildProducerState() {
+  const int64_t end = active().segment->next_offset();
+  int64_t replay_from = log_start_offset_;
+  Result<int64_t> snapshot = producers_.LoadLatestSnapshot(fs_, dir_, end);
+  if (snapshot.ok()) {
+    replay_from = std::max(*snapshot, log_start_offset_);
+  } else if (snapshot.status().code() != Errc::kNotFound) {
+    return snapshot.status();
+  }
+  // The .txnindex entries from replay_from on are rebuilt by the replay.
+  for (auto& [base, entry] : segments_) {
+    if (entry.segment->next_offset() <= replay_from) continue;
+    if (Status s = entry.txn_index->TruncateTo(replay_from); !s.ok()) return s;
+  }
+  for (auto& [base, entry] : segments_) {
+    if (entry.segment->next_offset() <= replay_from) continue;
+    AbortedTxnIndex* txn_index = entry.txn_index.get();
+    Status s = entry.segment->ForEachBatch(replay_from, [&](const RecordBatchView& batch) {
+      if (batch.header().base_offset < replay_from) return Status::Ok();
+      Result<std::optional<CompletedTxn>> done = producers_.ReplayBatch(batch);
+      if (!done.ok()) return done.status();
+      if (*done && (*done)->is_abort) {
+        return txn_index->Append(AbortedTxn{.producer_id = (*done)->producer_id,
+                                            .first_offset = (*done)->first_offset,
+                                            .last_offset = (*done)->last_offset,
+                                            .last_stable_offset = (*done)->last_stable_offset});
+      }
+      return Status::Ok();
+    });
+    if (!s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+// ---------------------------------------------------------------------------
+// Appending
+
+Status PartitionLog::Roll() {
+  const int64_t base = active().segment->next_offset();
+  if (base == active().segment->base_offset()) return Status::Ok();  // active is empty
+  if (Status s = active().segment->Sync(); !s.ok()) return s;
+  if (Status s = active().txn_index->Sync(); !s.ok()) return s;
+  SegmentConfig seg_config{.index_interval_bytes = config_.index_interval_bytes};
+  Result<std::unique_ptr<Segment>> segment = Segment::Create(fs_, dir_, base, seg_config);
+  if (!segment.ok()) return segment.status();
+  Result<AbortedTxnIndex> txn_index =
+      AbortedTxnIndex::Open(fs_, SegmentFilePath(dir_, base, SegmentFileType::kTxnIndex), base);
+  if (!txn_index.ok()) return txn_index.status();
+  SegmentEntry entry;
+  entry.segment = std::move(segment).value();
+  entry.txn_index = std::make_unique<AbortedTxnIndex>(std::move(txn_index).value());
+  entry.created_ms = now_();
+  segments_.emplace(base, std::move(entry));
+  // The previous segments are synced: the recovery point moves to the roll.
+  recovery_point_ = std::max(recovery_point_, base);
+  // Kafka snapshots producer state at every roll so recovery replays at most
+  // one segment.
+  if (Status s = producers_.WriteSnapshotFile(fs_, dir_, base); !s.ok()) return s;
+  kLog.Info(dir_, ": rolled segment at offset ", base);
+  return Status::Ok();
+}
+
+Status PartitionLog::MaybeRoll(size_t incoming_bytes) {
+  const Segment& seg = *active().segment;
+  if (seg.is_empty()) return Status::Ok();
+  bool full = seg.size_bytes() + incoming_bytes > static_cast<uint64_t>(config_.segment_bytes) ||
+              seg.size_bytes() + incoming_bytes > Segment::kMaxSizeBytes;
+  bool old = now_() - active().created_ms >= config_.segment_ms;
+  if (full || old) return Roll();
+  return Status::Ok();
+}
+
+Status PartitionLog::AppendBatchLocked(std::string_view batch, const RecordBatchHeader& header) {
+  if (Status s = MaybeRoll(batch.size()); !s.ok()) return s;
+  Status s = active().segment->Append(batch, header);
+  if (s.code() == Errc::kSegmentFull) {
+    if (Status r = Roll(); !r.ok()) return r;
+    s = active().segment->Append(batch, header);
+  }
+  return s;
+}
+
+Status PartitionLog::AfterAppendLocked() {
+  if (config_.flush_policy == FlushPolicy::kEveryAppend) {
+    if (Status s = active().segment->Sync(); !s.ok()) return s;
+    recovery_point_ = active().segment->next_offset();
+  }
+  high_watermark_ = active().segment->next_offset();
+  return Status::Ok();
+}
+
+Result<AppendResult> PartitionLog::Append(std::string records, int32_t leader_epoch) {
+  std::lock_guard lock(mu_);
+  if (closed_) return Status(Errc::kInvalidArgument, dir_ + " is closed");
+
+  // Validate every batch first: a request writes all of its batches or none.
+  struct Planned {
+    size_t position;
+    size_t size;
+  };
+  std::vector<Planned> planned;
+  {
+    RecordBatchReader reader(records);
+    for (;;) {
+      Result<std::optional<RecordBatchView>> next = reader.Next();
+      if (!next.ok()) return Status(Errc::kCorruptBatch, next.status().ToString());
+      if (!next->has_value()) break;
+      if (Status s = ValidateProducedBatch(**next, config_.max_message_bytes); !s.ok()) return s;
+      planned.push_back({reader.position() - (*next)->size(), (*next)->size()});
+    }
+    if (reader.has_partial_tail()) {
+      return Status(Errc::kCorruptBatch, "records end inside a batch");
+    }
+  }
+  if (planned.empty()) return Status(Errc::kInvalidRecord, "no record batch");
+
+  // Producer checks. Kafka's producers send one batch per partition; a
+  // duplicate is answered with the original offsets and writes nothing.
+  for (const Planned& p : planned) {
+    RecordBatchHeader h = ReadRecordBatchHeader(std::string_view(records).substr(p.position));
+    Result<AppendCheck> check = producers_.Check(h);
+    if (!check.ok()) return check.status();
+    if (check->outcome == AppendCheck::kDuplicate) {
+      if (planned.size() != 1) {
+        return Status(Errc::kInvalidRecord, "duplicate batch among several");
+      }
+      return AppendResult{.base_offset = check->original.first_offset,
+                          .last_offset = check->original.last_offset,
+                          .log_append_time_ms = -1,
+                          .log_start_offset = log_start_offset_,
+                          .duplicate = true};
+    }
+  }
+
+  const int64_t now_ms = now_();
+  AppendResult result{.log_start_offset = log_start_offset_};
+  if (config_.timestamp_type == TimestampSource::kLogAppendTime) result.log_append_time_ms = now_ms;
+  for (const Planned& p : planned) {
+    std::span<char> batch(records.data() + p.position, p.size);
+    int64_t base = active().segment->next_offset();
+    SetBaseOffset(batch, base);
+    SetPartitionLeaderEpoch(batch, leader_epoch);
+    if (config_.timestamp_type == TimestampSource::kLogAppendTime) {
+      SetMaxTimestamp(batch, TimestampType::kLogAppendTime, now_ms);
+    }
+    std::string_view bytes(batch.data(), batch.size());
+    RecordBatchHeader h = ReadRecordBatchHeader(bytes);
+    if (Status s = AppendBatchLocked(bytes, h); !s.ok()) return s;
+    producers_.Update(h);
+    if (result.base_offset < 0) result.base_offset = h.base_offset;
+    result.last_offset = h.last_offset();
+  }
+  if (Status s = AfterAppendLocked(); !s.ok()) return s;
+  return result;
+}
+
+Result<AppendResult> PartitionLog::AppendMarker(int64_t producer_id, int16_t producer_epoch,
+                                                ControlRecordType type, int32_t coordinator_epoch,
+                                                int32_t leader_epoch) {
+  std::lock_guard lock(mu_);
+  if (closed_) return Status(Errc::kInvalidArgument, dir_ + " is closed");
+  const int64_t offset = active().segment->next_offset();
+  const int64_t now_ms = now_();
+  // Check the marker against producer state on a copy first, so that a
+  // rejected marker writes nothing.
+  {
+    ProducerState trial = producers_;
+    Result<std::optional<CompletedTxn>> check =
+        trial.ApplyMarker(producer_id, producer_epoch, type, coordinator_epoch, offset, now_ms);
+    if (!check.ok()) return check.status();
+  }
+  std::string batch = BuildEndTransactionBatch(
+      ControlBatchFields{.base_offset = offset,
+                         .partition_leader_epoch = leader_epoch,
+                         .producer_id = producer_id,
+                         .producer_epoch = producer_epoch,
+                         .timestamp_ms = now_ms},
+      EndTransactionMarker{.type = type, .coordinator_epoch = coordinator_epoch});
+  RecordBatchHeader h = ReadRecordBatchHeader(batch);
+  if (Status s = AppendBatchLocked(batch, h); !s.ok()) return s;
+  Result<std::optional<CompletedTxn>> done =
+      producers_.ApplyMarker(producer_id, producer_epoch, type, coordinator_epoch, offset, now_ms);
+  if (!done.ok()) return done.status();  // checked above; cannot happen
+  if (*done && (*done)->is_abort) {
+    Status s = active().txn_index->Append(
+        AbortedTxn{.producer_id = producer_id,
+                   .first_offset = (*done)->first_offset,
+                   .last_offset = (*done)->last_offset,
+                   .last_stable_offset = (*done)->last_stable_offset});
+    if (!s.ok()) return s;
+  }
+  if (Status s = AfterAppendLocked(); !s.ok()) return s;
+  return AppendResult{.base_offset = offset,
+                      .last_offset = offset,
+                      .log_append_time_ms = -1,
+                      .log_start_offset = log_start_offset_};
+}
+
+// ---------------------------------------------------------------------------
+// Reading
+
+int64_t PartitionLog::LastStableOffsetLocked() const {
+  std::optional<int64_t> unstable = producers_.FirstUnstableOffset();
+  return unstable ? std::min(*unstable, high_watermark_) : high_watermark_;
+}
+
+std::map<int64_t, PartitionLog::SegmentEntry>::const_iterator PartitionLog::SegmentFor(
+    int64_t offset) const {
+  auto it = segments_.upper_bound(offset);
+  if (it == segments_.begin()) return segments_.end();
+  return std::prev(it);
+}
+
+Result<ReadResult> PartitionLog::Read(int64_t offset, size_t max_bytes,
+                                      IsolationLevel isolation) const {
+  std::lock_guard lock(mu_);
+  if (closed_) return Status(Errc::kInvalidArgument, dir_ + " is closed");
+  const int64_t log_end = active().segment->next_offset();
+  if (offset < log_start_offset_ || offset > log_end) {
+    return Status(Errc::kOffsetOutOfRange, "offset " + std::to_string(offset) + " outside " +
+                                               std::to_string(log_start_offset_) + ".." +
+                                               std::to_string(log_end));
+  }
+  ReadResult result;
+  result.high_watermark = high_watermark_;
+  result.last_stable_offset = LastStableOffsetLocked();
+  result.log_start_offset = log_start_offset_;
+  const int64_t bound = isolation == IsolationLevel::kReadCommitted ? result.last_stable_offset
+                                                                    : result.high_watermark;
+  if (offset >= bound) return result;
+
+  // The segment that holds `offset`; an offset in a gap (after compaction or
+  // at a segment's end) continues in the next segment.
+  ReadSlice slice;
+  for (auto it = SegmentFor(offset); it != segments_.end(); ++it) {
+    int64_t from = std::max(offset, it->first);
+    if (from >= bound) break;
+    if (from >= it->second.segment->next_offset()) continue;
+    Result<ReadSlice> read = it->second.segment->Read(from, max_bytes, bound);
+    if (!read.ok()) return read.status();
+    if (!read->empty()) {
+      slice = *read;
+      break;
+    }
+  }
+  if (slice.empty()) return result;
+  Result<std::string> bytes = slice.ReadBytes();
+  if (!bytes.ok()) return bytes.status();
+  result.records = std::move(bytes).value();
+
+  if (isolation == IsolationLevel::kReadCommitted) {
+    // Markers of transactions that overlap [slice start, slice end) lie in
+    // the segment holding the start or in later ones.
+    const int64_t fetch_start = slice.base_offset;
+    const int64_t fetch_end = slice.next_offset;
+    for (auto it = SegmentFor(fetch_start); it != segments_.end(); ++it) {
+      CollectedAbortedTxns collected = it->second.txn_index->Collect(fetch_start, fetch_end);
+      result.aborted.insert(result.aborted.end(), collected.aborted.begin(),
+                            collected.aborted.end());
+      if (collected.complete) break;
+    }
+  }
+  return result;
+}
+
+Result<std::optional<TimestampOffset>> PartitionLog::OffsetForTimestamp(int64_t timestamp) const {
+  std::lock_guard lock(mu_);
+  for (const auto& [base, entry] : segments_) {
+    if (entry.segment->is_empty() || entry.segment->max_timestamp() < timestamp) continue;
+    Result<std::optional<int64_t>> batch_offset =
+        entry.segment->FindOffsetByTimestamp(timestamp);
+    if (!batch_offset.ok()) return batch_offset.status();
+    if (!*batch_offset) continue;
+    // The batch's max timestamp is >= `timestamp`; find the first such record.
+    std::optional<TimestampOffset> found;
+    Status s = entry.segment->ForEachBatch(**batch_offset, [&](const RecordBatchView& batch) {
+      if (found || batch.header().is_control()) return Status::Ok();
+      if (batch.header().base_offset < std::max(**batch_offset, log_start_offset_) &&
+          batch.header().last_offset() < log_start_offset_) {
+        return Status::Ok();
+      }
+      std::string scratch;
+      Result<std::vector<RecordView>> records =
+          batch.DecodeRecordViews(kMaxUncompressedRecords, &scratch);
+      if (!records.ok()) return Status(Errc::kCorruptBatch, records.status().ToString());
+      for (const RecordView& r : *records) {
+        int64_t offset = batch.header().record_offset(r.offset_delta);
+        int64_t ts = batch.header().record_timestamp(r.timestamp_delta);
+        if (offset >= log_start_offset_ && offset < high_watermark_ && ts >= timestamp) {
+          found = TimestampOffset{.timestamp = ts, .offset = offset};
+          break;
+        }
+      }
+      return Status::Ok();
+    });
+    if (!s.ok()) return s;
+    if (found) return found;
+  }
+  return std::optional<TimestampOffset>();
+}
+
+Result<std::optional<TimestampOffset>> PartitionLog::MaxTimestamp() const {
+  std::lock_guard lock(mu_);
+  std::optional<TimestampOffset> best;
+  for (const auto& [base, entry] : segments_) {
+    if (entry.segment->is_empty()) continue;
+    if (best && entry.segment->max_timestamp() <= best->timestamp) continue;
+    Status s = entry.segment->ForEachBatch(base, [&](const RecordBatchView& batch) {
+      const RecordBatchHeader& h = batch.header();
+      if (h.is_control() || h.last_offset() < log_start_offset_) return Status::Ok();
+      if (h.base_offset >= high_watermark_) return Status::Ok();
+      if (best && h.max_timestamp <= best->timestamp) return Status::Ok();
+      std::string scratch;
+      Result<std::vector<RecordView>> records =
+          batch.DecodeRecordViews(kMaxUncompressedRecords, &scratch);
+      if (!records.ok()) return Status(Errc::kCorruptBatch, records.status().ToString());
+      for (const RecordView& r : *records) {
+        int64_t offset = h.record_offset(r.offset_delta);
+        int64_t ts = h.record_timestamp(r.timestamp_delta);
+        if (offset < log_start_offset_ || offset >= high_watermark_) continue;
+        if (!best || ts > best->timestamp) best = TimestampOffset{.timestamp = ts, .offset = offset};
+      }
+      return Status::Ok();
+    });
+    if (!s.ok()) return s;
+  }
+  return best;
+}
+
+// ---------------------------------------------------------------------------
+// Deleting
+
+Status PartitionLog::DeleteSegmentLocked(std::map<int64_t, SegmentEntry>::iterator it) {
+  int64_t base = it->first;
+  if (Status s = it->second.segment->Remove(); !s.ok()) return s;
+  it->second.txn_index.reset();
+  Status s = fs_.Remove(SegmentFilePath(dir_, base, SegmentFileType::kTxnIndex));
+  if (!s.ok() && s.code() != std::errc::no_such_file_or_directory) return s;
+  segments_.erase(it);
+  kLog.Info(dir_, ": deleted segment ", base);
+  return Status::Ok();
+}
+
+Status PartitionLog::DeleteRecordsBefore(int64_t offset) {
+  std::lock_guard lock(mu_);
+  if (offset > high_watermark_) {
+    return Status(Errc::kOffsetOutOfRange,
+                  "delete before " + std::to_string(offset) + " above the high watermark " +
+                      std::to_string(high_watermark_));
+  }
+  if (offset <= log_start_offset_) return Status::Ok();
+  log_start_offset_ = offset;
+  // Delete segments whose every offset is below the new start; the active
+  // segment is rolled first if it is among them.
+  if (active().segment->next_offset() <= offset && !active().segment->is_empty()) {
+    if (Status s = Roll(); !s.ok()) return s;
+  }
+  while (segments_.size() > 1 && segments_.begin()->second.segment->next_offset() <= offset) {
+    if (Status s = DeleteSegmentLocked(segments_.begin()); !s.ok()) return s;
+  }
+  return ProducerState::DeleteSnapshotsBefore(fs_, dir_, segments_.begin()->first);
+}
+
+Result<int> PartitionLog::ApplyRetention() {
+  std::lock_guard lock(mu_);
+  const int64_t now_ms = now_();
+  int deleted = 0;
+  if (!active().segment->is_empty() && now_ms - active().created_ms >= config_.segment_ms) {
+    if (Status s = Roll(); !s.ok()) return s;
+  }
+  uint64_t total = 0;
+  for (const auto& [base, entry] : segments_) total += entry.segment->size_bytes();
+  while (segments_.size() > 1) {
+    auto oldest = segments_.begin();
+    const Segment& seg = *oldest->second.segment;
+    if (seg.next_offset() > high_watermark_) break;
+    bool by_time = config_.retention_ms >= 0 && !seg.is_empty() &&
+                   now_ms - seg.max_timestamp() > config_.retention_ms;
+    bool by_size = config_.retention_bytes >= 0 &&
+                   total - seg.size_bytes() >= static_cast<uint64_t>(config_.retention_bytes);
+    if (!by_time && !by_size) break;
+    total -= seg.size_bytes();
+    int64_t next_base = std::next(oldest)->first;
+    if (Status s = DeleteSegmentLocked(oldest); !s.ok()) return s;
+    log_start_offset_ = std::max(log_start_offset_, next_base);
+    ++deleted;
+  }
+  if (deleted > 0) {
+    if (Status s = ProducerState::DeleteSnapshotsBefore(fs_, dir_, segments_.begin()->first);
+        !s.ok()) {
+      return s;
+    }
+  }
+  return deleted;
+}
+
+void PartitionLog::ExpireProducers() {
+  std::lock_guard lock(mu_);
+  producers_.ExpireProducers(now_(), config_.producer_id_expiration_ms);
+}
+
+// ---------------------------------------------------------------------------
+// Durability and lifecycle
+
+Status PartitionLog::Flush() {
+  std::lock_guard lock(mu_);
+  if (closed_) return Status::Ok();
+  for (auto& [base, entry] : segments_) {
+    if (entry.segment->next_offset() < recovery_point_) continue;  // synced already
+    if (Status s = entry.segment->Sync(); !s.ok()) return s;
+    if (Status s = entry.txn_index->Sync(); !s.ok()) return s;
+  }
+  recovery_point_ = active().segment->next_offset();
+  last_flush_ms_ = now_();
+  return Status::Ok();
+}
+
+Status PartitionLog::FlushIfDue() {
+  {
+    std::lock_guard lock(mu_);
+    if (config_.flush_policy != FlushPolicy::kInterval) return Status::Ok();
+    if (now_() - last_flush_ms_ < config_.flush_interval_ms) return Status::Ok();
+  }
+  return Flush();
+}
+
+Status PartitionLog::Close() {
+  if (Status s = Flush(); !s.ok()) return s;
+  std::lock_guard lock(mu_);
+  if (closed_) return Status::Ok();
+  Status result =
+      producers_.WriteSnapshotFile(fs_, dir_, active().segment->next_offset());
+  for (auto& [base, entry] : segments_) {
+    Status s = entry.segment->Close();
+    if (result.ok()) result = s;
+  }
+  closed_ = true;
+  return result;
+}
+
+Status PartitionLog::Remove() {
+  std::lock_guard lock(mu_);
+  for (auto& [base, entry] : segments_) {
+    (void)entry.segment->Close();  // the files are deleted next anyway
+  }
+  segments_.clear();
+  closed_ = true;
+  return fs_.Remove(dir_);
+}
+
+// ---------------------------------------------------------------------------
+// Accessors
+
+int64_t PartitionLog::log_start_offset() const {
+  std::lock_guard lock(mu_);
+  return log_start_offset_;
+}
+int64_t PartitionLog::log_end_offset() const {
+  std::lock_guard lock(mu_);
+  return active().segment->next_offset();
+}
+int64_t PartitionLog::high_watermark() const {
+  std::lock_guard lock(mu_);
+  return high_watermark_;
+}
+int64_t PartitionLog::last_stable_offset() const {
+  std::lock_guard lock(mu_);
+  return LastStableOffsetLocked();
+}
+int64_t PartitionLog::recovery_point() const {
+  std::lock_guard lock(mu_);
+  return recovery_point_;
+}
+size_t PartitionLog::segment_count() const {
+  std::lock_guard lock(mu_);
+  return segments_.size();
+}
+uint64_t PartitionLog::size_bytes() const {
+  std::lock_guard lock(mu_);
+  uint64_t total = 0;
+  for (const auto& [base, entry] : segments_) total += entry.segment->size_bytes();
+  return total;
+}
+std::vector<ProducerDescription> PartitionLog::DescribeProducers() const {
+  std::lock_guard lock(mu_);
+  return producers_.Describe();
+}
+void PartitionLog::set_config(LogConfig config) {
+  std::lock_guard lock(mu_);
+  config_ = config;
+}
+
+}  // namespace brook::storage
