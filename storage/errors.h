@@ -1,8 +1,7 @@
 // storage/errors.h
 //
-// Why a storage operation failed, as Status codes (std::error_code with
-// category "brook.storage"). Failures of the operating system keep their errno
-// in std::system_category instead.
+// Why a storage operation failed, as Status codes (category "brook.storage").
+// The broker maps them to Kafka error codes in one place per handler.
 #pragma once
 
 #include <system_error>
@@ -10,19 +9,24 @@
 namespace brook::storage {
 
 enum class Errc {
-  kCorruptBatch = 1,      // a stored batch fails its checks
+  kCorruptBatch = 1,      // bytes that do not frame or check as a record batch (CORRUPT_MESSAGE)
   kSequenceGap,           // a producer's sequence skips ahead of the next expected one
-  kOutOfOrderSequence,    // a producer's sequence is not the next expected one
-  kDuplicateSequence,     // a producer's batch was already appended
-  kInvalidProducerEpoch,  // a producer epoch older than the current one
-  kProducerFenced,        // a newer producer instance took over the transactional id
-  kUnknownProducerId,     // no state is kept for the producer id
-  kInvalidTxnState,       // the operation does not fit the transaction's state
-  kCorruptSnapshot,       // a producer state snapshot fails its checks
-  kCorruptIndex,          // an offset or time index fails its checks
-  kNotFound,              // no such topic, partition, key or file
-  kInvalidArgument,       // the caller passed a value the operation cannot accept
-  kCorruptMetadata,       // a value in the metadata store fails to decode
+  kOutOfOrderSequence,    // a sequence that does not follow (OUT_OF_ORDER_SEQUENCE_NUMBER)
+  kDuplicateSequence,     // a batch the log already holds, sent again
+  kInvalidProducerEpoch,  // an epoch older than the producer's (INVALID_PRODUCER_EPOCH)
+  kProducerFenced,        // a newer epoch of the transactional id took over (PRODUCER_FENCED)
+  kUnknownProducerId,     // no state for the producer id (UNKNOWN_PRODUCER_ID)
+  kInvalidTxnState,       // not allowed in the producer's transaction state (INVALID_TXN_STATE)
+  kOffsetOutOfRange,      // an offset outside what the log or segment holds (OFFSET_OUT_OF_RANGE)
+  kCorruptSnapshot,       // a producer state snapshot that fails its checks
+  kCorruptIndex,          // an index file that fails its checks (the owner rebuilds it)
+  kSegmentFull,           // the batch would overflow the segment's 32-bit positions or offsets
+  kNotFound,              // a file, segment, topic or entry that does not exist
+  kInvalidArgument,       // a request the callee cannot satisfy as asked
+  kCorruptMetadata,       // a catalog value that fails to decode
+  kCoordinatorFenced,     // a marker from an older coordinator (TRANSACTION_COORDINATOR_FENCED)
+  kInvalidRecord,         // a produced batch Kafka's validator rejects (INVALID_RECORD)
+  kRecordTooLarge,        // a batch above max.message.bytes (MESSAGE_TOO_LARGE)
 };
 
 const std::error_category& StorageCategory();
