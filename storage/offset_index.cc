@@ -1,0 +1,141 @@
+// storage/offset_index.cc
+#include "storage/offset_index.h"
+
+#include <algorithm>
+#include <cassert>
+#include <limits>
+#include <string>
+#include <utility>
+
+#include "storage/errors.h"
+#include "storage/file_system.h"
+
+namespace brook::storage {
+namespace {
+
+void PutBe32(std::string& out, uint32_t v) {
+  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>((v >> shift) & 0xff));
+}
+
+uint32_t GetBe32(const char* p) {
+  uint32_t v = 0;
+  for (int i = 0; i < 4; ++i) v = (v << 8) | static_cast<uint8_t>(p[i]);
+  return v;
+}
+
+}  // namespace
+
+OffsetIndexEntry OffsetIndex::entry(size_t i) const {
+  assert(i < entries_.size());
+  return {base_offset_ + entries_[i].relative_offset, entries_[i].position};
+}
+
+std::optional<OffsetIndexEntry> OffsetIndex::last_entry() const {
+  if (entries_.empty()) return std::nullopt;
+  return entry(entries_.size() - 1);
+}
+
+void OffsetIndex::Append(int64_t offset, uint32_t position) {
+  assert(offset >= base_offset_ && offset - base_offset_ <= std::numeric_limits<uint32_t>::max());
+  const auto relative = static_cast<uint32_t>(offset - base_offset_);
+  assert(entries_.empty() ||
+         (relative > entries_.back().relative_offset && position > entries_.back().position));
+  entries_.push_back({relative, position});
+  dirty_ = true;
+}
+
+std::optional<OffsetIndexEntry> OffsetIndex::Lookup(int64_t offset) const {
+  if (offset < base_offset_ || entries_.empty()) return std::nullopt;
+  const int64_t relative = std::min<int64_t>(offset - base_offset_,
+                                             std::numeric_limits<uint32_t>::max());
+  // First entry past the target; the one before it is the answer.
+  auto it = std::upper_bound(entries_.begin(), entries_.end(), static_cast<uint32_t>(relative),
+                             [](uint32_t target, const Packed& e) {
+                               return target < e.relative_offset;
+                             });
+  if (it == entries_.begin()) return std::nullopt;
+  return entry(static_cast<size_t>(it - entries_.begin()) - 1);
+}
+
+void OffsetIndex::Truncate(int64_t offset) {
+  size_t keep = 0;
+  if (offset > base_offset_) {
+    const int64_t relative = offset - base_offset_;
+    keep = static_cast<size_t>(
+        std::lower_bound(entries_.begin(), entries_.end(), relative,
+                         [](const Packed& e, int64_t target) { return e.relative_offset < target; }) -
+        entries_.begin());
+  }
+  if (keep == entries_.size()) return;
+  entries_.resize(keep);
+  saved_entries_ = std::min(saved_entries_, keep);
+  dirty_ = true;
+}
+
+void OffsetIndex::Clear() {
+  entries_.clear();
+  saved_entries_ = 0;
+  dirty_ = true;
+}
+
+Status OffsetIndex::Load(const File& file, uint64_t log_size) {
+  entries_.clear();
+  saved_entries_ = 0;
+  dirty_ = true;
+  const uint64_t file_size = file.size();
+  if (file_size % kEntrySize != 0) {
+    return Status(Errc::kCorruptIndex,
+                  "offset index of " + std::to_string(file_size) + " bytes, not whole entries");
+  }
+  std::string bytes;
+  if (Status s = file.ReadAt(0, file_size, &bytes); !s.ok()) return s;
+  if (bytes.size() != file_size) {
+    return Status(Errc::kCorruptIndex, "offset index shorter than its size");
+  }
+  std::vector<Packed> loaded;
+  loaded.reserve(file_size / kEntrySize);
+  for (size_t at = 0; at < bytes.size(); at += kEntrySize) {
+    const Packed e{GetBe32(bytes.data() + at), GetBe32(bytes.data() + at + 4)};
+    const std::string where = "offset index entry " + std::to_string(at / kEntrySize);
+    if (!loaded.empty() && (e.relative_offset <= loaded.back().relative_offset ||
+                            e.position <= loaded.back().position)) {
+      return Status(Errc::kCorruptIndex, where + " does not increase");
+    }
+    if (e.position >= log_size) {
+      return Status(Errc::kCorruptIndex, where + ": position " + std::to_string(e.position) +
+                                             " past the log's " + std::to_string(log_size) +
+                                             " bytes");
+    }
+    loaded.push_back(e);
+  }
+  entries_ = std::move(loaded);
+  saved_entries_ = entries_.size();
+  dirty_ = false;
+  return Status::Ok();
+}
+
+Status OffsetIndex::Save(File& file) {
+  if (!dirty_) return Status::Ok();
+  // Unknown contents (a failed earlier save, someone else's bytes): rewrite it all.
+  if (file.size() < saved_entries_ * kEntrySize) saved_entries_ = 0;
+  const size_t from = saved_entries_;
+  saved_entries_ = 0;  // until this save succeeds
+  if (file.size() != from * kEntrySize) {
+    if (Status s = file.Truncate(from * kEntrySize); !s.ok()) return s;
+  }
+  std::string bytes;
+  bytes.reserve((entries_.size() - from) * kEntrySize);
+  for (size_t i = from; i < entries_.size(); ++i) {
+    PutBe32(bytes, entries_[i].relative_offset);
+    PutBe32(bytes, entries_[i].position);
+  }
+  if (!bytes.empty()) {
+    if (Status s = file.Append(bytes); !s.ok()) return s;
+  }
+  if (Status s = file.Sync(); !s.ok()) return s;
+  saved_entries_ = entries_.size();
+  dirty_ = false;
+  return Status::Ok();
+}
+
+}  // namespace brook::storage

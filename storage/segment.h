@@ -1,0 +1,200 @@
+// storage/segment.h
+//
+// One segment of a partition log, in Kafka's layout, in directory `dir`:
+//   <base_offset>.log        record batches back to back, exactly as on the wire
+//   <base_offset>.index      offset -> position (storage/offset_index.h)
+//   <base_offset>.timeindex  timestamp -> offset (storage/time_index.h)
+// (names from storage/segment_name.h). An index entry is added for a batch when
+// more than `index_interval_bytes` were appended since the previous entry.
+//
+// Durability: Append writes to the .log only; Sync fdatasyncs the .log and
+// then saves and syncs the indexes, so a saved index never points at bytes a
+// crash could take away. Indexes are derived data: whenever one is missing or
+// fails its checks it is rebuilt from the log.
+//
+// Positions and relative offsets are 32-bit in the index files, and Kafka
+// keeps both below 2^31: a batch that would cross either limit gets
+// kSegmentFull, and the partition log rolls to a new segment.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "protocol/base/status.h"
+#include "protocol/record_batch.h"
+#include "storage/file_system.h"
+#include "storage/offset_index.h"
+#include "storage/segment_name.h"
+#include "storage/time_index.h"
+
+namespace brook::storage {
+
+struct SegmentConfig {
+  // Kafka's index.interval.bytes.
+  uint32_t index_interval_bytes = 4096;
+};
+
+// How Open treats the existing .log.
+enum class Recover {
+  // After a clean shutdown: trust the log. Loads the indexes (rebuilding one
+  // that is missing or fails its checks) and finds the next offset by
+  // scanning the headers after the last offset index entry; if that scan
+  // hits bytes that are not whole batches, falls back to kYes.
+  kNo,
+  // After a crash: scan every batch from the start, checking its length,
+  // magic and CRC-32C and that offsets increase; truncate the .log at the
+  // first batch that fails (or is cut short) and rebuild both indexes.
+  kYes,
+};
+
+// Whole batches of a segment's .log, as a byte range the broker can hand to
+// sendfile(2) (file->native_handle()) or read with ReadBytes(). Valid while
+// the segment lives and is not truncated below position + size.
+struct ReadSlice {
+  const File* file = nullptr;
+  uint64_t position = 0;
+  uint64_t size = 0;
+  // Base offset of the first batch and next offset after the last one;
+  // both -1 when the slice is empty.
+  int64_t base_offset = -1;
+  int64_t next_offset = -1;
+
+  bool empty() const { return size == 0; }
+  // The bytes of the range.
+  Result<std::string> ReadBytes() const;
+};
+
+// Not thread-safe: owned and guarded by the partition log. Holds its three
+// files open; `fs` must outlive it.
+class Segment {
+ public:
+  static constexpr uint64_t kMaxSizeBytes = std::numeric_limits<int32_t>::max();
+  static constexpr int64_t kMaxRelativeOffset = std::numeric_limits<int32_t>::max();
+
+  // Creates the three files, empty, and syncs `dir` so they survive a crash.
+  // REQUIRES: `dir` exists; base_offset >= 0.
+  // Errors: kInvalidArgument (the .log already exists), file system errors.
+  static Result<std::unique_ptr<Segment>> Create(FileSystem& fs, std::string dir,
+                                                 int64_t base_offset, SegmentConfig config = {});
+  // Opens an existing segment (see Recover). Rebuilt indexes are saved before
+  // it returns. Errors: kNotFound (no .log), kInvalidArgument (a .log larger
+  // than kMaxSizeBytes), file system errors; never a data error, which
+  // recovery repairs by truncating.
+  static Result<std::unique_ptr<Segment>> Open(FileSystem& fs, std::string dir,
+                                               int64_t base_offset, SegmentConfig config,
+                                               Recover recover);
+
+  Segment(const Segment&) = delete;
+  Segment& operator=(const Segment&) = delete;
+  ~Segment();
+
+  // Appends one batch, adds index entries per interval and tracks the max
+  // timestamp. Nothing is durable until Sync.
+  // REQUIRES: `batch` is exactly one batch that RecordBatchView::Parse
+  // accepted, `header` is its header, and its base offset (already assigned)
+  // is >= next_offset().
+  // Errors: kSegmentFull (nothing written), the file's write errors (any
+  // partial write is cut off before the next append).
+  Status Append(std::string_view batch, const RecordBatchHeader& header);
+
+  // Whole batches starting with the one that holds `offset`, as many as fit
+  // in `max_bytes` but at least that first one, and none whose base offset is
+  // >= `max_offset` (the high watermark or last stable offset). Empty when
+  // `offset` is next_offset() or the first batch starts at or past
+  // `max_offset`.
+  // Errors: kOffsetOutOfRange (offset below base_offset() or above
+  // next_offset()), kCorruptBatch, read errors.
+  Result<ReadSlice> Read(int64_t offset, size_t max_bytes, int64_t max_offset) const;
+
+  // Base offset of the first batch whose max timestamp is >= `timestamp`
+  // (ListOffsets by time); nullopt when there is none in this segment.
+  // Errors: kCorruptBatch, read errors.
+  Result<std::optional<int64_t>> FindOffsetByTimestamp(int64_t timestamp) const;
+
+  // Calls `fn` with every batch holding an offset >= `from_offset`, in log
+  // order (the partition log rebuilds producer state this way). The view's
+  // bytes are valid only during the call. Stops at the first error from `fn`
+  // and returns it. Errors: kCorruptBatch, read errors.
+  Status ForEachBatch(int64_t from_offset,
+                      const std::function<Status(const RecordBatchView&)>& fn) const;
+
+  // fdatasyncs the .log, then saves and syncs the indexes that changed.
+  Status Sync();
+  // Drops every batch whose base offset is >= `offset` (a batch that merely
+  // holds `offset` stays), durably: the .log is cut and synced and the
+  // indexes are saved. Errors: kCorruptBatch, file system errors.
+  Status TruncateTo(int64_t offset);
+  // Sync, then close the files. The segment may only be destroyed afterwards.
+  Status Close();
+  // Closes and deletes the three files and syncs the directory. The segment
+  // may only be destroyed afterwards.
+  Status Remove();
+
+  const std::string& dir() const { return dir_; }
+  int64_t base_offset() const { return base_offset_; }
+  // One past the last offset of the last batch; base_offset() when empty.
+  int64_t next_offset() const { return next_offset_; }
+  uint64_t size_bytes() const { return size_; }
+  // The largest batch max timestamp; kNoTimestamp when there is none.
+  int64_t max_timestamp() const { return max_timestamp_; }
+  bool is_empty() const { return size_ == 0; }
+  const OffsetIndex& offset_index() const { return offset_index_; }
+  const TimeIndex& time_index() const { return time_index_; }
+
+ private:
+  // Where a scan of the .log stopped: at `position`, for `reason` (OK: at the
+  // end of the data it was asked to scan).
+  struct ScanEnd {
+    uint64_t position = 0;
+    Status reason;
+  };
+
+  Segment(FileSystem& fs, std::string dir, int64_t base_offset, SegmentConfig config);
+
+  // Opens (creating if missing) the two index files; `created` tells whether either was new.
+  Status OpenIndexFiles(bool* created);
+  // Recover::kYes: rebuilds everything from a checked scan, truncating the .log
+  // at the first bad batch.
+  Status RecoverLog();
+  // Recover::kNo: loads the indexes (rebuilding them if `created` or corrupt)
+  // and scans the rest of the log; falls back to RecoverLog if that fails.
+  Status LoadIndexes(bool created);
+  // Scans and indexes the .log from the batch of the last offset index entry
+  // (or the start) to size_, rebuilding next_offset_, the max timestamp and
+  // the interval count. REQUIRES: both indexes are exact up to that batch.
+  Result<ScanEnd> ResumeIndexing(CrcCheck crc_check);
+  // Updates the offsets, max timestamp and indexes for a batch at `position`.
+  void IndexBatch(uint64_t position, const RecordBatchHeader& header);
+  // kCorruptBatch unless the batch at `position` may come where a batch
+  // starting at or after `expected_offset` is due.
+  Status CheckPlacement(uint64_t position, const RecordBatchHeader& header,
+                        int64_t expected_offset) const;
+  // The position to scan from for `offset`: its offset index entry, or 0.
+  uint64_t ScanStart(int64_t offset) const;
+  Status SaveIndexes();
+  std::string Path(SegmentFileType type) const;
+
+  FileSystem& fs_;
+  std::string dir_;
+  int64_t base_offset_;
+  SegmentConfig config_;
+  std::unique_ptr<File> log_;
+  std::unique_ptr<File> offset_index_file_;
+  std::unique_ptr<File> time_index_file_;
+  OffsetIndex offset_index_;
+  TimeIndex time_index_;
+
+  uint64_t size_ = 0;  // bytes of whole batches in the .log
+  int64_t next_offset_;
+  int64_t max_timestamp_ = kNoTimestamp;
+  int64_t offset_of_max_timestamp_;  // last offset of the first batch that reached it
+  uint64_t bytes_since_index_entry_ = 0;
+};
+
+}  // namespace brook::storage

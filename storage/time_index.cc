@@ -1,0 +1,135 @@
+// storage/time_index.cc
+#include "storage/time_index.h"
+
+#include <algorithm>
+#include <cassert>
+#include <limits>
+#include <string>
+#include <utility>
+
+#include "storage/errors.h"
+#include "storage/file_system.h"
+
+namespace brook::storage {
+namespace {
+
+void PutBe(std::string& out, uint64_t v, int bytes) {
+  for (int shift = 8 * (bytes - 1); shift >= 0; shift -= 8) {
+    out.push_back(static_cast<char>((v >> shift) & 0xff));
+  }
+}
+
+uint64_t GetBe(const char* p, int bytes) {
+  uint64_t v = 0;
+  for (int i = 0; i < bytes; ++i) v = (v << 8) | static_cast<uint8_t>(p[i]);
+  return v;
+}
+
+}  // namespace
+
+TimeIndexEntry TimeIndex::entry(size_t i) const {
+  assert(i < entries_.size());
+  return {entries_[i].timestamp, base_offset_ + entries_[i].relative_offset};
+}
+
+std::optional<TimeIndexEntry> TimeIndex::last_entry() const {
+  if (entries_.empty()) return std::nullopt;
+  return entry(entries_.size() - 1);
+}
+
+void TimeIndex::Append(int64_t timestamp, int64_t offset) {
+  assert(offset >= base_offset_ && offset - base_offset_ <= std::numeric_limits<uint32_t>::max());
+  const auto relative = static_cast<uint32_t>(offset - base_offset_);
+  assert(entries_.empty() ||
+         (timestamp > entries_.back().timestamp && relative > entries_.back().relative_offset));
+  entries_.push_back({timestamp, relative});
+  dirty_ = true;
+}
+
+std::optional<TimeIndexEntry> TimeIndex::Lookup(int64_t timestamp) const {
+  auto it = std::upper_bound(entries_.begin(), entries_.end(), timestamp,
+                             [](int64_t target, const Packed& e) { return target < e.timestamp; });
+  if (it == entries_.begin()) return std::nullopt;
+  return entry(static_cast<size_t>(it - entries_.begin()) - 1);
+}
+
+void TimeIndex::Truncate(int64_t offset) {
+  size_t keep = 0;
+  if (offset > base_offset_) {
+    const int64_t relative = offset - base_offset_;
+    keep = static_cast<size_t>(
+        std::lower_bound(entries_.begin(), entries_.end(), relative,
+                         [](const Packed& e, int64_t target) { return e.relative_offset < target; }) -
+        entries_.begin());
+  }
+  if (keep == entries_.size()) return;
+  entries_.resize(keep);
+  saved_entries_ = std::min(saved_entries_, keep);
+  dirty_ = true;
+}
+
+void TimeIndex::Clear() {
+  entries_.clear();
+  saved_entries_ = 0;
+  dirty_ = true;
+}
+
+Status TimeIndex::Load(const File& file, int64_t last_offset) {
+  entries_.clear();
+  saved_entries_ = 0;
+  dirty_ = true;
+  const uint64_t file_size = file.size();
+  if (file_size % kEntrySize != 0) {
+    return Status(Errc::kCorruptIndex,
+                  "time index of " + std::to_string(file_size) + " bytes, not whole entries");
+  }
+  std::string bytes;
+  if (Status s = file.ReadAt(0, file_size, &bytes); !s.ok()) return s;
+  if (bytes.size() != file_size) return Status(Errc::kCorruptIndex, "time index shorter than its size");
+  std::vector<Packed> loaded;
+  loaded.reserve(file_size / kEntrySize);
+  for (size_t at = 0; at < bytes.size(); at += kEntrySize) {
+    const Packed e{static_cast<int64_t>(GetBe(bytes.data() + at, 8)),
+                   static_cast<uint32_t>(GetBe(bytes.data() + at + 8, 4))};
+    const std::string where = "time index entry " + std::to_string(at / kEntrySize);
+    if (!loaded.empty() && (e.timestamp <= loaded.back().timestamp ||
+                            e.relative_offset <= loaded.back().relative_offset)) {
+      return Status(Errc::kCorruptIndex, where + " does not increase");
+    }
+    if (base_offset_ + e.relative_offset > last_offset) {
+      return Status(Errc::kCorruptIndex, where + ": offset " +
+                                             std::to_string(base_offset_ + e.relative_offset) +
+                                             " past " + std::to_string(last_offset));
+    }
+    loaded.push_back(e);
+  }
+  entries_ = std::move(loaded);
+  saved_entries_ = entries_.size();
+  dirty_ = false;
+  return Status::Ok();
+}
+
+Status TimeIndex::Save(File& file) {
+  if (!dirty_) return Status::Ok();
+  if (file.size() < saved_entries_ * kEntrySize) saved_entries_ = 0;
+  const size_t from = saved_entries_;
+  saved_entries_ = 0;  // until this save succeeds
+  if (file.size() != from * kEntrySize) {
+    if (Status s = file.Truncate(from * kEntrySize); !s.ok()) return s;
+  }
+  std::string bytes;
+  bytes.reserve((entries_.size() - from) * kEntrySize);
+  for (size_t i = from; i < entries_.size(); ++i) {
+    PutBe(bytes, static_cast<uint64_t>(entries_[i].timestamp), 8);
+    PutBe(bytes, entries_[i].relative_offset, 4);
+  }
+  if (!bytes.empty()) {
+    if (Status s = file.Append(bytes); !s.ok()) return s;
+  }
+  if (Status s = file.Sync(); !s.ok()) return s;
+  saved_entries_ = entries_.size();
+  dirty_ = false;
+  return Status::Ok();
+}
+
+}  // namespace brook::storage
