@@ -105,7 +105,16 @@ Result<PartitionLog::SegmentEntry> PartitionLog::OpenSegmentFiles(int64_t base_o
 
 Status PartitionLog::Load(LogStart start) {
   std::lock_guard lock(mu_);
-  if (Status s = fs_.CreateDirs(dir_); !s.ok()) return s;
+  if (!fs_.Exists(dir_)) {
+    if (Status s = fs_.CreateDirs(dir_); !s.ok()) return s;
+    // The new directory and any new parents survive a crash only once their
+    // parents' entries are synced.
+    for (size_t slash = dir_.rfind('/');; slash = dir_.rfind('/', slash - 1)) {
+      std::string parent = slash == std::string::npos ? "" : dir_.substr(0, slash);
+      if (Status s = fs_.SyncDir(parent); !s.ok()) return s;
+      if (slash == std::string::npos || slash == 0) break;
+    }
+  }
   Result<std::vector<std::string>> names = fs_.List(dir_);
   if (!names.ok()) return names.status();
 
@@ -551,20 +560,30 @@ Result<int> PartitionLog::ApplyRetention() {
   if (!active().segment->is_empty() && now_ms - active().created_ms >= config_.segment_ms) {
     if (Status s = Roll(); !s.ok()) return s;
   }
+  // As Kafka: the oldest segments, in order, while each is wholly below the
+  // high watermark and either older than retention.ms (by its largest
+  // timestamp) or not needed to keep retention.bytes; the active segment too,
+  // after a roll, when every segment goes.
   uint64_t total = 0;
   for (const auto& [base, entry] : segments_) total += entry.segment->size_bytes();
-  while (segments_.size() > 1) {
-    auto oldest = segments_.begin();
-    const Segment& seg = *oldest->second.segment;
-    if (seg.next_offset() > high_watermark_) break;
-    bool by_time = config_.retention_ms >= 0 && !seg.is_empty() &&
-                   now_ms - seg.max_timestamp() > config_.retention_ms;
+  std::vector<int64_t> doomed;
+  for (const auto& [base, entry] : segments_) {
+    const Segment& seg = *entry.segment;
+    if (seg.is_empty() || seg.next_offset() > high_watermark_) break;
+    bool by_time = config_.retention_ms >= 0 && now_ms - seg.max_timestamp() > config_.retention_ms;
     bool by_size = config_.retention_bytes >= 0 &&
                    total - seg.size_bytes() >= static_cast<uint64_t>(config_.retention_bytes);
     if (!by_time && !by_size) break;
     total -= seg.size_bytes();
-    int64_t next_base = std::next(oldest)->first;
-    if (Status s = DeleteSegmentLocked(oldest); !s.ok()) return s;
+    doomed.push_back(base);
+  }
+  if (!doomed.empty() && doomed.back() == active().segment->base_offset()) {
+    if (Status s = Roll(); !s.ok()) return s;
+  }
+  for (int64_t base : doomed) {
+    auto it = segments_.find(base);
+    int64_t next_base = std::next(it)->first;
+    if (Status s = DeleteSegmentLocked(it); !s.ok()) return s;
     log_start_offset_ = std::max(log_start_offset_, next_base);
     ++deleted;
   }
