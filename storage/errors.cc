@@ -11,20 +11,34 @@ class StorageCategoryImpl final : public std::error_category {
   const char* name() const noexcept override { return "brook.storage"; }
   std::string message(int ev) const override {
     switch (static_cast<Errc>(ev)) {
-      case Errc::kCorruptBatch: return "corrupt record batch";
-      case Errc::kSequenceGap: return "sequence number gap";
-      case Errc::kOutOfOrderSequence: return "out of order sequence number";
-      case Errc::kDuplicateSequence: return "duplicate sequence number";
-      case Errc::kInvalidProducerEpoch: return "invalid producer epoch";
-      case Errc::kProducerFenced: return "producer fenced";
-      case Errc::kUnknownProducerId: return "unknown producer id";
-      case Errc::kInvalidTxnState: return "invalid transaction state";
-      case Errc::kOffsetOutOfRange: return "offset out of range";
-      case Errc::kCorruptSnapshot: return "corrupt snapshot";
-      case Errc::kCorruptIndex: return "corrupt index";
-      case Errc::kSegmentFull: return "segment full";
-      case Errc::kNotFound: return "not found";
-      case Errc::kInvalidArgument: return "invalid argument";
+      case Errc::kCorruptBatch:
+        return "corrupt record batch";
+      case Errc::kSequenceGap:
+        return "sequence number gap";
+      case Errc::kOutOfOrderSequence:
+        return "out of order sequence number";
+      case Errc::kDuplicateSequence:
+        return "duplicate sequence number";
+      case Errc::kInvalidProducerEpoch:
+        return "invalid producer epoch";
+      case Errc::kProducerFenced:
+        return "producer fenced";
+      case Errc::kUnknownProducerId:
+        return "unknown producer id";
+      case Errc::kInvalidTxnState:
+        return "invalid transaction state";
+      case Errc::kOffsetOutOfRange:
+        return "offset out of range";
+      case Errc::kCorruptSnapshot:
+        return "corrupt snapshot";
+      case Errc::kCorruptIndex:
+        return "corrupt index";
+      case Errc::kSegmentFull:
+        return "segment full";
+      case Errc::kNotFound:
+        return "not found";
+      case Errc::kInvalidArgument:
+        return "invalid argument";
     }
     return "unknown storage error";
   }
