@@ -14,7 +14,8 @@ namespace brook::storage {
 namespace {
 
 void PutBe32(std::string& out, uint32_t v) {
-  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>((v >> shift) & 0xff));
+  for (int shift = 24; shift >= 0; shift -= 8)
+    out.push_back(static_cast<char>((v >> shift) & 0xff));
 }
 
 uint32_t GetBe32(const char* p) {
@@ -46,13 +47,12 @@ void OffsetIndex::Append(int64_t offset, uint32_t position) {
 
 std::optional<OffsetIndexEntry> OffsetIndex::Lookup(int64_t offset) const {
   if (offset < base_offset_ || entries_.empty()) return std::nullopt;
-  const int64_t relative = std::min<int64_t>(offset - base_offset_,
-                                             std::numeric_limits<uint32_t>::max());
+  const int64_t relative =
+      std::min<int64_t>(offset - base_offset_, std::numeric_limits<uint32_t>::max());
   // First entry past the target; the one before it is the answer.
-  auto it = std::upper_bound(entries_.begin(), entries_.end(), static_cast<uint32_t>(relative),
-                             [](uint32_t target, const Packed& e) {
-                               return target < e.relative_offset;
-                             });
+  auto it =
+      std::upper_bound(entries_.begin(), entries_.end(), static_cast<uint32_t>(relative),
+                       [](uint32_t target, const Packed& e) { return target < e.relative_offset; });
   if (it == entries_.begin()) return std::nullopt;
   return entry(static_cast<size_t>(it - entries_.begin()) - 1);
 }
@@ -61,10 +61,11 @@ void OffsetIndex::Truncate(int64_t offset) {
   size_t keep = 0;
   if (offset > base_offset_) {
     const int64_t relative = offset - base_offset_;
-    keep = static_cast<size_t>(
-        std::lower_bound(entries_.begin(), entries_.end(), relative,
-                         [](const Packed& e, int64_t target) { return e.relative_offset < target; }) -
-        entries_.begin());
+    keep = static_cast<size_t>(std::lower_bound(entries_.begin(), entries_.end(), relative,
+                                                [](const Packed& e, int64_t target) {
+                                                  return e.relative_offset < target;
+                                                }) -
+                               entries_.begin());
   }
   if (keep == entries_.size()) return;
   entries_.resize(keep);

@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <cassert>
-#include <cstring>
 #include <utility>
 
 #include "protocol/base/logging.h"
@@ -33,6 +32,7 @@ class LogScanner {
 
   // Where the next batch starts.
   uint64_t position() const { return position_; }
+  void Seek(uint64_t position) { position_ = position; }
 
   // The next batch, validated by RecordBatchView::Parse; nullopt at the end.
   // The view points into the scanner's buffer: valid until the next call.
@@ -45,8 +45,9 @@ class LogScanner {
     if (want >= kLogOverhead) {
       int32_t batch_length = 0;
       for (size_t i = 0; i < 4; ++i) {
-        batch_length = static_cast<int32_t>(static_cast<uint32_t>(batch_length) << 8 |
-                                            static_cast<uint8_t>(At(RecordBatchLayout::kBatchLength + i)));
+        batch_length =
+            static_cast<int32_t>(static_cast<uint32_t>(batch_length) << 8 |
+                                 static_cast<uint8_t>(At(RecordBatchLayout::kBatchLength + i)));
       }
       if (batch_length > 0) {
         want = static_cast<size_t>(
@@ -83,8 +84,8 @@ class LogScanner {
     if (position_ >= buffer_start_ && position_ + n <= buffer_start_ + buffer_.size()) {
       return Status::Ok();
     }
-    const size_t read = static_cast<size_t>(std::min<uint64_t>(end_ - position_,
-                                                               std::max(n, chunk_bytes_)));
+    const size_t read =
+        static_cast<size_t>(std::min<uint64_t>(end_ - position_, std::max(n, chunk_bytes_)));
     if (Status s = file_.ReadAt(position_, read, &buffer_); !s.ok()) return s;
     buffer_start_ = position_;
     if (buffer_.size() < n) return Corrupt("the end of the file");
@@ -115,6 +116,27 @@ Status OpenFile(FileSystem& fs, const std::string& path, OpenMode mode,
   return Status::Ok();
 }
 
+// A scanner over `log` that will reach the batch holding `offset` soonest:
+// from the offset index entry for it, provided the batch there ends at the
+// entry's offset (an index can pass its load checks and still be wrong), or
+// else from the start.
+LogScanner ScannerFor(const File& log, uint64_t log_size, const OffsetIndex& index, int64_t offset,
+                      size_t chunk_bytes) {
+  LogScanner scanner(log, 0, log_size, chunk_bytes);
+  const std::optional<OffsetIndexEntry> entry = index.Lookup(offset);
+  if (!entry) return scanner;
+  scanner.Seek(entry->position);
+  Result<std::optional<RecordBatchHeader>> header = scanner.NextHeader();
+  if (header.ok() && header->has_value() && (*header)->last_offset() == entry->offset) {
+    scanner.Seek(entry->position);
+  } else {
+    kLog.Warn("offset index entry {", entry->offset, ", ", entry->position,
+              "} does not match the log; scanning from its start");
+    scanner.Seek(0);
+  }
+  return scanner;
+}
+
 }  // namespace
 
 Result<std::string> ReadSlice::ReadBytes() const {
@@ -123,8 +145,8 @@ Result<std::string> ReadSlice::ReadBytes() const {
   assert(file != nullptr);
   if (Status s = file->ReadAt(position, static_cast<size_t>(size), &out); !s.ok()) return s;
   if (out.size() != size) {
-    return Status(Errc::kOffsetOutOfRange, "log ends inside the slice at byte " +
-                                               std::to_string(position + out.size()));
+    return Status(Errc::kOffsetOutOfRange,
+                  "log ends inside the slice at byte " + std::to_string(position + out.size()));
   }
   return out;
 }
@@ -164,9 +186,8 @@ Result<std::unique_ptr<Segment>> Segment::Create(FileSystem& fs, std::string dir
   return segment;
 }
 
-Result<std::unique_ptr<Segment>> Segment::Open(FileSystem& fs, std::string dir,
-                                               int64_t base_offset, SegmentConfig config,
-                                               Recover recover) {
+Result<std::unique_ptr<Segment>> Segment::Open(FileSystem& fs, std::string dir, int64_t base_offset,
+                                               SegmentConfig config, Recover recover) {
   assert(base_offset >= 0);
   std::unique_ptr<Segment> segment(new Segment(fs, std::move(dir), base_offset, config));
   const std::string log_path = segment->Path(SegmentFileType::kLog);
@@ -176,8 +197,8 @@ Result<std::unique_ptr<Segment>> Segment::Open(FileSystem& fs, std::string dir,
   }
   segment->size_ = segment->log_->size();
   if (segment->size_ > kMaxSizeBytes) {
-    return Status(Errc::kInvalidArgument,
-                  log_path + ": " + std::to_string(segment->size_) + " bytes, more than a segment holds");
+    return Status(Errc::kInvalidArgument, log_path + ": " + std::to_string(segment->size_) +
+                                              " bytes, more than a segment holds");
   }
   bool created = false;
   if (Status s = segment->OpenIndexFiles(&created); !s.ok()) return s;
@@ -271,18 +292,18 @@ Result<Segment::ScanEnd> Segment::ResumeIndexing(CrcCheck crc_check) {
     if (!placed.ok() && pending && header.base_offset < expected &&
         header.base_offset >= next_offset_ &&
         header.base_offset - next_offset_ > pending->header.last_offset_delta) {
-      return ScanEnd{pending->position,
-                     Status(Errc::kCorruptBatch, "byte " + std::to_string(pending->position) +
-                                                     ": base offset " +
-                                                     std::to_string(pending->header.base_offset) +
-                                                     " out of line with the next batch's " +
-                                                     std::to_string(header.base_offset))};
+      return ScanEnd{
+          pending->position,
+          Status(Errc::kCorruptBatch,
+                 "byte " + std::to_string(pending->position) + ": base offset " +
+                     std::to_string(pending->header.base_offset) +
+                     " out of line with the next batch's " + std::to_string(header.base_offset))};
     }
     if (placed.ok() && !pending && last && header.last_offset() != last->offset) {
-      placed = Status(Errc::kCorruptBatch,
-                      "byte " + std::to_string(position) + ": batch ends at offset " +
-                          std::to_string(header.last_offset()) + ", the index says " +
-                          std::to_string(last->offset));
+      placed = Status(Errc::kCorruptBatch, "byte " + std::to_string(position) +
+                                               ": batch ends at offset " +
+                                               std::to_string(header.last_offset()) +
+                                               ", the index says " + std::to_string(last->offset));
     }
     if (pending) IndexBatch(pending->position, pending->header);
     if (!placed.ok()) return ScanEnd{position, placed};
@@ -345,21 +366,16 @@ Status Segment::Append(std::string_view batch, const RecordBatchHeader& header) 
   return Status::Ok();
 }
 
-uint64_t Segment::ScanStart(int64_t offset) const {
-  const std::optional<OffsetIndexEntry> entry = offset_index_.Lookup(offset);
-  return entry ? entry->position : 0;
-}
-
 Result<ReadSlice> Segment::Read(int64_t offset, size_t max_bytes, int64_t max_offset) const {
   if (offset < base_offset_ || offset > next_offset_) {
-    return Status(Errc::kOffsetOutOfRange,
-                  "offset " + std::to_string(offset) + " outside " + Path(SegmentFileType::kLog) +
-                      " [" + std::to_string(base_offset_) + ", " + std::to_string(next_offset_) +
-                      "]");
+    return Status(Errc::kOffsetOutOfRange, "offset " + std::to_string(offset) + " outside " +
+                                               Path(SegmentFileType::kLog) + " [" +
+                                               std::to_string(base_offset_) + ", " +
+                                               std::to_string(next_offset_) + "]");
   }
   ReadSlice slice{.file = log_.get(), .position = size_};
   if (offset == next_offset_) return slice;
-  LogScanner scanner(*log_, ScanStart(offset), size_, kHeaderChunkBytes);
+  LogScanner scanner = ScannerFor(*log_, size_, offset_index_, offset, kHeaderChunkBytes);
   for (;;) {
     const uint64_t position = scanner.position();
     Result<std::optional<RecordBatchHeader>> header = scanner.NextHeader();
@@ -390,18 +406,20 @@ Result<std::optional<int64_t>> Segment::FindOffsetByTimestamp(int64_t timestamp)
   if (is_empty() || max_timestamp_ < timestamp) return std::optional<int64_t>();
   // Every batch before the one holding the entry's offset has a smaller max timestamp.
   const std::optional<TimeIndexEntry> entry = time_index_.Lookup(timestamp);
-  LogScanner scanner(*log_, entry ? ScanStart(entry->offset) : 0, size_, kHeaderChunkBytes);
+  LogScanner scanner = ScannerFor(*log_, size_, offset_index_,
+                                  entry ? entry->offset : base_offset_ - 1, kHeaderChunkBytes);
   for (;;) {
     Result<std::optional<RecordBatchHeader>> header = scanner.NextHeader();
     if (!header.ok()) return header.status();
     if (!header->has_value()) return std::optional<int64_t>();
-    if ((*header)->max_timestamp >= timestamp) return std::optional<int64_t>((*header)->base_offset);
+    if ((*header)->max_timestamp >= timestamp)
+      return std::optional<int64_t>((*header)->base_offset);
   }
 }
 
 Status Segment::ForEachBatch(int64_t from_offset,
                              const std::function<Status(const RecordBatchView&)>& fn) const {
-  LogScanner scanner(*log_, ScanStart(from_offset), size_, kBatchChunkBytes);
+  LogScanner scanner = ScannerFor(*log_, size_, offset_index_, from_offset, kBatchChunkBytes);
   for (;;) {
     const uint64_t position = scanner.position();
     Result<std::optional<RecordBatchView>> batch = scanner.NextBatch(CrcCheck::kSkip);
@@ -432,7 +450,7 @@ Status Segment::TruncateTo(int64_t offset) {
   assert(log_ != nullptr);
   if (offset >= next_offset_) return Status::Ok();
   // The first batch with base offset >= `offset`.
-  LogScanner scanner(*log_, ScanStart(offset), size_, kHeaderChunkBytes);
+  LogScanner scanner = ScannerFor(*log_, size_, offset_index_, offset, kHeaderChunkBytes);
   uint64_t cut = size_;
   int64_t dropped_offset = next_offset_;
   for (;;) {

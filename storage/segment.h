@@ -42,14 +42,23 @@ struct SegmentConfig {
 
 // How Open treats the existing .log.
 enum class Recover {
-  // After a clean shutdown: trust the log. Loads the indexes (rebuilding one
-  // that is missing or fails its checks) and finds the next offset by
-  // scanning the headers after the last offset index entry; if that scan
-  // hits bytes that are not whole batches, falls back to kYes.
+  // After a clean shutdown: trust the log. Loads the indexes (rebuilding
+  // both if either is missing or fails its checks, or if the batch at the
+  // last offset index entry does not end at its offset) and finds the next
+  // offset by scanning the batches after that entry, indexing any the files
+  // lacked; if that scan hits bytes that are not whole batches, falls back
+  // to kYes. As in Kafka, an index that passes its checks is trusted: a time
+  // index cut at an entry boundary lowers max_timestamp(). (Lookups check
+  // the offset index entry they start from and scan from the start of the
+  // log when it is wrong.)
   kNo,
   // After a crash: scan every batch from the start, checking its length,
-  // magic and CRC-32C and that offsets increase; truncate the .log at the
-  // first batch that fails (or is cut short) and rebuild both indexes.
+  // magic and CRC-32C, that offsets increase and fit the segment; truncate
+  // the .log at the first batch that fails (or is cut short) and rebuild
+  // both indexes. base_offset and partition_leader_epoch lie outside the
+  // CRC: a damaged base offset shows when it breaks the order with its
+  // neighbours (with dense offsets always, but for an upward flip in the
+  // last batch); the epoch cannot be checked.
   kYes,
 };
 
@@ -86,9 +95,8 @@ class Segment {
   // it returns. Errors: kNotFound (no .log), kInvalidArgument (a .log larger
   // than kMaxSizeBytes), file system errors; never a data error, which
   // recovery repairs by truncating.
-  static Result<std::unique_ptr<Segment>> Open(FileSystem& fs, std::string dir,
-                                               int64_t base_offset, SegmentConfig config,
-                                               Recover recover);
+  static Result<std::unique_ptr<Segment>> Open(FileSystem& fs, std::string dir, int64_t base_offset,
+                                               SegmentConfig config, Recover recover);
 
   Segment(const Segment&) = delete;
   Segment& operator=(const Segment&) = delete;
@@ -175,8 +183,6 @@ class Segment {
   // starting at or after `expected_offset` is due.
   Status CheckPlacement(uint64_t position, const RecordBatchHeader& header,
                         int64_t expected_offset) const;
-  // The position to scan from for `offset`: its offset index entry, or 0.
-  uint64_t ScanStart(int64_t offset) const;
   Status SaveIndexes();
   std::string Path(SegmentFileType type) const;
 

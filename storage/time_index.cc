@@ -57,10 +57,11 @@ void TimeIndex::Truncate(int64_t offset) {
   size_t keep = 0;
   if (offset > base_offset_) {
     const int64_t relative = offset - base_offset_;
-    keep = static_cast<size_t>(
-        std::lower_bound(entries_.begin(), entries_.end(), relative,
-                         [](const Packed& e, int64_t target) { return e.relative_offset < target; }) -
-        entries_.begin());
+    keep = static_cast<size_t>(std::lower_bound(entries_.begin(), entries_.end(), relative,
+                                                [](const Packed& e, int64_t target) {
+                                                  return e.relative_offset < target;
+                                                }) -
+                               entries_.begin());
   }
   if (keep == entries_.size()) return;
   entries_.resize(keep);
@@ -85,7 +86,8 @@ Status TimeIndex::Load(const File& file, int64_t last_offset) {
   }
   std::string bytes;
   if (Status s = file.ReadAt(0, file_size, &bytes); !s.ok()) return s;
-  if (bytes.size() != file_size) return Status(Errc::kCorruptIndex, "time index shorter than its size");
+  if (bytes.size() != file_size)
+    return Status(Errc::kCorruptIndex, "time index shorter than its size");
   std::vector<Packed> loaded;
   loaded.reserve(file_size / kEntrySize);
   for (size_t at = 0; at < bytes.size(); at += kEntrySize) {

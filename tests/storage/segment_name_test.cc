@@ -40,20 +40,20 @@ TEST(SegmentNameTest, RejectsEverythingElse) {
   for (const char* name : {
            "",
            ".log",
-           "0.log",                                // too few digits
-           "0000000000000000000.log",              // 19 digits
-           "000000000000000000000.log",            // 21 digits
-           "0000000000000000000a.log",             // not a digit
-           "-0000000000000000001.log",             // sign
+           "0.log",                      // too few digits
+           "0000000000000000000.log",    // 19 digits
+           "000000000000000000000.log",  // 21 digits
+           "0000000000000000000a.log",   // not a digit
+           "-0000000000000000001.log",   // sign
            "+0000000000000000001.log",
-           "09223372036854775808.log",             // INT64_MAX + 1
+           "09223372036854775808.log",  // INT64_MAX + 1
            "99999999999999999999.log",
-           "00000000000000000000",                 // no extension
+           "00000000000000000000",  // no extension
            "00000000000000000000.",
            "00000000000000000000log",
            "00000000000000000000.LOG",
            "00000000000000000000.logs",
-           "00000000000000000000.log.deleted",    // Kafka's pending delete
+           "00000000000000000000.log.deleted",  // Kafka's pending delete
            "00000000000000000000.log.cleaned",
            "00000000000000000000.index.swap",
            "00000000000000000000.checkpoint",

@@ -67,9 +67,9 @@ TEST_F(SegmentTest, CreateMakesThreeEmptyFilesThatSurviveACrash) {
   fs_.SimulateCrash();
   Result<std::vector<std::string>> names = fs_.List(kDir);
   ASSERT_TRUE(names.ok());
-  EXPECT_EQ(*names, (std::vector<std::string>{"00000000000000000042.index",
-                                              "00000000000000000042.log",
-                                              "00000000000000000042.timeindex"}));
+  EXPECT_EQ(*names,
+            (std::vector<std::string>{"00000000000000000042.index", "00000000000000000042.log",
+                                      "00000000000000000042.timeindex"}));
 }
 
 TEST_F(SegmentTest, CreateRefusesAnExistingLog) {
@@ -158,7 +158,8 @@ TEST_F(SegmentTest, ReadReturnsTheWholeFirstBatchEvenWhenLargerThanMaxBytes) {
   const std::vector<TestBatch> batches = MakeBatches(0, 3, 2, 500);
   ASSERT_OK(AppendAll(*segment, batches));
   for (size_t max_bytes : {size_t{0}, size_t{1}, batches[1].bytes.size() - 1}) {
-    Result<ReadSlice> slice = segment->Read(batches[1].header.base_offset + 1, max_bytes, INT64_MAX);
+    Result<ReadSlice> slice =
+        segment->Read(batches[1].header.base_offset + 1, max_bytes, INT64_MAX);
     ASSERT_TRUE(slice.ok());
     EXPECT_EQ(slice->ReadBytes().value(), batches[1].bytes) << "max_bytes " << max_bytes;
   }
@@ -175,11 +176,11 @@ TEST_F(SegmentTest, ReadNeverIncludesABatchStartingAtOrPastMaxOffset) {
     size_t end;
   };
   for (const Case& c : {
-           Case{0, 12, 0, 3},   // batch 3 starts at 12
-           Case{0, 13, 0, 4},   // batch 3 starts below 13: it goes out whole
+           Case{0, 12, 0, 3},  // batch 3 starts at 12
+           Case{0, 13, 0, 4},  // batch 3 starts below 13: it goes out whole
            Case{5, 8, 1, 2},
-           Case{5, 4, 1, 1},    // the first batch itself is excluded
-           Case{6, 6, 1, 2},    // ... but not when it starts below max_offset
+           Case{5, 4, 1, 1},  // the first batch itself is excluded
+           Case{6, 6, 1, 2},  // ... but not when it starts below max_offset
            Case{8, 8, 2, 2},
            Case{0, 0, 0, 0},
            Case{0, 20, 0, 5},
