@@ -29,6 +29,7 @@ class StorageCategoryImpl final : public std::error_category {
       case Errc::kCoordinatorFenced: return "transaction coordinator fenced";
       case Errc::kInvalidRecord: return "invalid record";
       case Errc::kRecordTooLarge: return "record batch too large";
+      case Errc::kDuplicateTopic: return "topic already exists";
     }
     return "unknown storage error";
   }

@@ -27,6 +27,7 @@ enum class Errc {
   kCoordinatorFenced,     // a marker from an older coordinator (TRANSACTION_COORDINATOR_FENCED)
   kInvalidRecord,         // a produced batch Kafka's validator rejects (INVALID_RECORD)
   kRecordTooLarge,        // a batch above max.message.bytes (MESSAGE_TOO_LARGE)
+  kDuplicateTopic,        // a topic that exists already (TOPIC_ALREADY_EXISTS)
 };
 
 const std::error_category& StorageCategory();
