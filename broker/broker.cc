@@ -5,11 +5,16 @@
 #include <asio/redirect_error.hpp>
 #include <asio/strand.hpp>
 #include <asio/use_awaitable.hpp>
+#include <chrono>
 #include <exception>
 
 #include "broker/connection.h"
 #include "protocol/base/logging.h"
 #include "protocol/base/uuid.h"
+#include "storage/log_manager.h"
+#include "storage/mem_file_system.h"
+#include "storage/metadata_store.h"
+#include "storage/posix_file_system.h"
 
 namespace brook::broker {
 namespace {
@@ -38,12 +43,74 @@ Broker::Broker(BrokerConfig config)
 
 Broker::~Broker() { Stop(); }
 
+int64_t Broker::NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+Status Broker::OpenStorage() {
+  if (config_.memory) {
+    fs_ = std::make_unique<storage::MemFileSystem>();
+    Result<std::unique_ptr<storage::MetadataStore>> catalog =
+        storage::MetadataStore::OpenInMemory();
+    if (!catalog.ok()) return catalog.status();
+    catalog_ = std::move(catalog).value();
+  } else {
+    auto posix = std::make_unique<storage::PosixFileSystem>(config_.log_dirs);
+    if (Status s = posix->CreateDirs(""); !s.ok()) return s;
+    fs_ = std::move(posix);
+    // The catalog sits beside the partition directories; no topic can be
+    // named like it (topic names have no leading underscore pair and dot).
+    Result<std::unique_ptr<storage::MetadataStore>> catalog =
+        storage::MetadataStore::Open(config_.log_dirs + "/.brook-catalog");
+    if (!catalog.ok()) return catalog.status();
+    catalog_ = std::move(catalog).value();
+  }
+  if (config_.cluster_id.empty()) {
+    Result<std::string> id = catalog_->GetOrCreateClusterId();
+    if (!id.ok()) return id.status();
+    cluster_id_ = *id;
+  } else {
+    cluster_id_ = config_.cluster_id;
+  }
+  Result<std::unique_ptr<storage::LogManager>> logs = storage::LogManager::Open(
+      {.fs = fs_.get(), .catalog = catalog_.get(), .defaults = config_.log_defaults,
+       .now = &Broker::NowMs});
+  if (!logs.ok()) return logs.status();
+  logs_ = std::move(logs).value();
+  return Status::Ok();
+}
+
+void Broker::RunMaintenance() {
+  // Interval flushes and checkpoints every second; retention at its interval.
+  using std::chrono::milliseconds;
+  auto next_retention = std::chrono::steady_clock::now();
+  std::unique_lock lock(maintenance_mu_);
+  while (!stopping_) {
+    maintenance_cv_.wait_for(lock, milliseconds(1000), [this] { return stopping_; });
+    if (stopping_) break;
+    lock.unlock();
+    Status s;
+    if (std::chrono::steady_clock::now() >= next_retention) {
+      s = logs_->RunMaintenance();
+      next_retention = std::chrono::steady_clock::now() +
+                       milliseconds(config_.log_retention_check_interval_ms);
+    } else {
+      s = logs_->Checkpoint();
+    }
+    if (!s.ok()) kLog.Warn("log maintenance: ", s.ToString());
+    lock.lock();
+  }
+}
+
 std::string Broker::bootstrap() const {
   return advertised_host_ + ":" + std::to_string(advertised_port_);
 }
 
 Status Broker::Start() {
   if (started_) return Status::Ok();
+  if (Status s = OpenStorage(); !s.ok()) return s;
   asio::error_code ec;
   asio::ip::address address = asio::ip::make_address(config_.listener_host, ec);
   if (ec) return Status(ec, "listener host '" + config_.listener_host + "'");
@@ -54,6 +121,9 @@ Status Broker::Start() {
   if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) {
     acceptor_.close();
+    if (Status closed = logs_->Close(); !closed.ok()) {
+      kLog.Error("closing the logs: ", closed.ToString());
+    }
     return Status(
         ec, "listening on " + config_.listener_host + ":" + std::to_string(config_.listener_port));
   }
@@ -61,11 +131,12 @@ Status Broker::Start() {
   advertised_host_ =
       config_.advertised_host.empty() ? config_.listener_host : config_.advertised_host;
   advertised_port_ = config_.advertised_port == 0 ? port_ : config_.advertised_port;
-  cluster_id_ = config_.cluster_id.empty() ? Uuid::Random().ToBase64() : config_.cluster_id;
 
   asio::co_spawn(io_, Accept(), LogEscapedException{"accept loop"});
   threads_.reserve(static_cast<size_t>(config_.io_threads));
   for (int i = 0; i < config_.io_threads; ++i) threads_.emplace_back([this] { io_.run(); });
+  stopping_ = false;
+  maintenance_thread_ = std::thread([this] { RunMaintenance(); });
   started_ = true;
   kLog.Info("listening on ", config_.listener_host, ":", port_, ", advertised as ", bootstrap());
   return Status::Ok();
@@ -84,6 +155,13 @@ void Broker::Stop() {
   io_.stop();
   for (std::thread& t : threads_) t.join();
   threads_.clear();
+  {
+    std::lock_guard lock(maintenance_mu_);
+    stopping_ = true;
+  }
+  maintenance_cv_.notify_all();
+  maintenance_thread_.join();
+  if (Status s = logs_->Close(); !s.ok()) kLog.Error("closing the logs: ", s.ToString());
   kLog.Info("stopped");
 }
 

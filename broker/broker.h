@@ -13,13 +13,21 @@
 #include <asio/awaitable.hpp>
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "broker/broker_config.h"
 #include "protocol/base/status.h"
+
+namespace brook::storage {
+class FileSystem;
+class LogManager;
+class MetadataStore;
+}  // namespace brook::storage
 
 namespace brook::broker {
 
@@ -32,8 +40,8 @@ class Broker {
   Broker(const Broker&) = delete;
   Broker& operator=(const Broker&) = delete;
 
-  // Binds the listener and starts `io_threads` threads. Returns once the
-  // listener accepts connections.
+  // Opens storage (recovering the logs) and binds the listener, then starts
+  // `io_threads` threads. Returns once the listener accepts connections.
   Status Start();
   // Closes the listener and every connection and joins the io threads. Idempotent.
   void Stop();
@@ -48,10 +56,28 @@ class Broker {
   // "host:port" for bootstrap.servers.
   std::string bootstrap() const;
 
+  // The partition logs and the catalog. REQUIRES: Start() succeeded.
+  storage::LogManager& logs() { return *logs_; }
+  storage::MetadataStore& catalog() { return *catalog_; }
+  // Wall-clock milliseconds, as every timestamp the broker writes.
+  static int64_t NowMs();
+
  private:
   asio::awaitable<void> Accept();
+  Status OpenStorage();
+  void RunMaintenance();  // on maintenance_thread_
 
   BrokerConfig config_;
+  // Storage outlives the io threads: opened before they start, closed after
+  // they are joined.
+  std::unique_ptr<storage::FileSystem> fs_;
+  std::unique_ptr<storage::MetadataStore> catalog_;
+  std::unique_ptr<storage::LogManager> logs_;
+  // Retention, interval flushes and checkpoints run off the io threads.
+  std::thread maintenance_thread_;
+  std::mutex maintenance_mu_;
+  std::condition_variable maintenance_cv_;
+  bool stopping_ = false;  // guarded by maintenance_mu_
   std::string cluster_id_;
   uint16_t port_ = 0;
   std::string advertised_host_;

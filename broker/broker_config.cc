@@ -3,6 +3,9 @@
 
 #include <charconv>
 #include <system_error>
+#include <utility>
+
+#include "storage/topic_config.h"
 
 namespace brook::broker {
 namespace {
@@ -47,6 +50,18 @@ Status ParseListener(std::string_view name, std::string_view value, std::string*
   return ParseNumber<uint16_t>(name, first.substr(colon + 1), 0, 65535, port);
 }
 
+Status ParseBool(std::string_view name, std::string_view value, bool* out) {
+  if (value == "true") {
+    *out = true;
+  } else if (value == "false") {
+    *out = false;
+  } else {
+    return Status(std::make_error_code(std::errc::invalid_argument),
+                  std::string(name) + "=" + std::string(value) + ": expected true or false");
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status BrokerConfig::Set(std::string_view name, std::string_view value) {
@@ -70,6 +85,64 @@ Status BrokerConfig::Set(std::string_view name, std::string_view value) {
     return ParseNumber<int32_t>(name, value, 1024, INT32_MAX, &socket_request_max_bytes);
   }
   if (name == "num.io.threads") return ParseNumber<int>(name, value, 1, 256, &io_threads);
+  if (name == "num.partitions") return ParseNumber<int32_t>(name, value, 1, 1 << 20, &num_partitions);
+  if (name == "auto.create.topics.enable") return ParseBool(name, value, &auto_create_topics);
+  if (name == "brook.memory") return ParseBool(name, value, &memory);
+  if (name == "default.replication.factor") {
+    return ParseNumber<int16_t>(name, value, 1, INT16_MAX, &default_replication_factor);
+  }
+  if (name == "brook.strict.replication.factor") {
+    return ParseBool(name, value, &strict_replication_factor);
+  }
+  if (name == "log.retention.check.interval.ms") {
+    return ParseNumber<int64_t>(name, value, 1, INT64_MAX, &log_retention_check_interval_ms);
+  }
+  if (name == "group.initial.rebalance.delay.ms") {
+    return ParseNumber<int64_t>(name, value, 0, INT64_MAX, &group_initial_rebalance_delay_ms);
+  }
+  // Broker-wide log defaults: Kafka's log.* names map to topic config names.
+  static const std::pair<std::string_view, std::string_view> kLogDefaults[] = {
+      {"log.segment.bytes", "segment.bytes"},
+      {"log.roll.ms", "segment.ms"},
+      {"log.retention.bytes", "retention.bytes"},
+      {"log.retention.ms", "retention.ms"},
+      {"log.index.interval.bytes", "index.interval.bytes"},
+      {"message.max.bytes", "max.message.bytes"},
+      {"log.cleanup.policy", "cleanup.policy"},
+      {"log.flush.interval.messages", "flush.messages"},
+      {"log.flush.interval.ms", "flush.ms"},
+      {"log.message.timestamp.type", "message.timestamp.type"},
+      {"producer.id.expiration.ms", "producer.id.expiration.ms"},
+  };
+  for (const auto& [broker_name, topic_name] : kLogDefaults) {
+    if (name != broker_name) continue;
+    Result<storage::LogConfig> c =
+        storage::ApplyTopicConfigs(log_defaults, {{std::string(topic_name), std::string(value)}});
+    if (!c.ok()) return Status(c.status().code(), std::string(name) + ": " + c.status().context());
+    log_defaults = *c;
+    return Status::Ok();
+  }
+  // Kafka's coarser retention settings, as milliseconds.
+  if (name == "log.retention.hours" || name == "log.retention.minutes") {
+    int64_t n = 0;
+    if (Status s = ParseNumber<int64_t>(name, value, -1, INT64_MAX / 3600000, &n); !s.ok()) {
+      return s;
+    }
+    int64_t unit = name == "log.retention.hours" ? 3600000 : 60000;
+    log_defaults.retention_ms = n < 0 ? -1 : n * unit;
+    return Status::Ok();
+  }
+  // Accepted for compatibility with Kafka configs; nothing to do on one node.
+  static const std::string_view kInert[] = {
+      "process.roles", "controller.quorum.voters", "controller.listener.names",
+      "inter.broker.listener.name", "listener.security.protocol.map", "num.network.threads",
+      "num.recovery.threads.per.data.dir", "offsets.topic.replication.factor",
+      "transaction.state.log.replication.factor", "transaction.state.log.min.isr",
+      "socket.send.buffer.bytes", "socket.receive.buffer.bytes", "zookeeper.connect",
+      "controller.quorum.bootstrap.servers", "min.insync.replicas"};
+  for (std::string_view inert : kInert) {
+    if (name == inert) return Status::Ok();
+  }
   return Status(std::make_error_code(std::errc::invalid_argument),
                 "unknown broker property '" + std::string(name) + "'");
 }

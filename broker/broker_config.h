@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "protocol/base/status.h"
+#include "storage/log_config.h"
 
 namespace brook::broker {
 
@@ -24,6 +25,19 @@ struct BrokerConfig {
   std::string cluster_id;                   // empty: generated
   int32_t socket_request_max_bytes = 100 * 1024 * 1024;  // socket.request.max.bytes
   int io_threads = 1;                                    // num.io.threads
+  // Keep everything in memory (no files): the default for embedded test
+  // brokers; brook-broker --memory.
+  bool memory = false;
+  int32_t num_partitions = 1;             // num.partitions
+  bool auto_create_topics = true;         // auto.create.topics.enable
+  int16_t default_replication_factor = 1;  // default.replication.factor
+  // Kafka answers INVALID_REPLICATION_FACTOR when a topic asks for more
+  // replicas than brokers; by default Brook accepts any factor and serves the
+  // topic from its one node (brook.strict.replication.factor=true: as Kafka).
+  bool strict_replication_factor = false;
+  int64_t log_retention_check_interval_ms = 300000;  // log.retention.check.interval.ms
+  int64_t group_initial_rebalance_delay_ms = 0;      // group.initial.rebalance.delay.ms
+  storage::LogConfig log_defaults;  // log.segment.bytes, log.retention.ms, message.max.bytes ...
 
   // Applies one `name=value` setting.
   Status Set(std::string_view name, std::string_view value);

@@ -27,10 +27,16 @@ int main(int argc, char** argv) {
   std::string config_file;
   std::vector<std::string> overrides;
   std::string log_level = "info";
+  std::string listen;
+  std::string data_dir;
+  bool memory = false;
   app.add_option("--config", config_file, "server.properties-style file")->check(CLI::ExistingFile);
   app.add_option("--set", overrides, "a property override, name=value (repeatable)");
   app.add_option("--log-level", log_level, "trace, debug, info, warn or error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
+  app.add_option("--listen", listen, "host:port to listen on (listeners=PLAINTEXT://host:port)");
+  app.add_option("--data-dir", data_dir, "where the logs live (log.dirs)");
+  app.add_flag("--memory", memory, "keep all data in memory, nothing on disk");
   CLI11_PARSE(app, argc, argv);
 
   brook::broker::BrokerConfig config;
@@ -42,6 +48,14 @@ int main(int argc, char** argv) {
       return Fail(config_file + ": " + s.ToString());
     }
   }
+  // Short flags first, so that --set can still override them.
+  if (!listen.empty()) {
+    if (brook::Status s = config.Set("listeners", "PLAINTEXT://" + listen); !s.ok()) {
+      return Fail("--listen " + listen + ": " + s.ToString());
+    }
+  }
+  if (!data_dir.empty()) config.log_dirs = data_dir;
+  if (memory) config.memory = true;
   for (const std::string& setting : overrides) {
     size_t eq = setting.find('=');
     if (eq == std::string::npos) return Fail("--set " + setting + ": expected name=value");

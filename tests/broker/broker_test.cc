@@ -23,6 +23,7 @@ class BrokerTest : public ::testing::Test {
     BrokerConfig config;
     config.listener_port = 0;
     config.cluster_id = "brook-test-cluster";
+    config.memory = true;
     broker_ = std::make_unique<Broker>(config);
     Status s = broker_->Start();
     ASSERT_TRUE(s.ok()) << s.ToString();
