@@ -282,7 +282,8 @@ Result<CleanedSegment> WriteSwapFiles(FileSystem& fs, const std::string& dir,
   if (Status s = (*log)->Sync(); !s.ok()) return s;
   log->reset();
 
-  Result<AbortedTxnIndex> txn_index = AbortedTxnIndex::Open(fs, CleanedTxnIndexPath(dir, base), base);
+  Result<AbortedTxnIndex> txn_index =
+      AbortedTxnIndex::Open(fs, CleanedTxnIndexPath(dir, base), base);
   if (!txn_index.ok()) return txn_index.status();
   for (const AbortedTxn& txn : cleaned->kept_txns) {
     if (Status s = txn_index->Append(txn); !s.ok()) return s;
