@@ -34,6 +34,10 @@ struct LogConfig {
   int64_t flush_interval_ms = std::numeric_limits<int64_t>::max();  // flush.ms
   TimestampSource timestamp_type = TimestampSource::kCreateTime;    // message.timestamp.type
   int64_t producer_id_expiration_ms = 24LL * 3600 * 1000;  // producer.id.expiration.ms
+  // Compaction (cleanup.policy compact or compact,delete); see storage/log_cleaner.h.
+  int64_t delete_retention_ms = 24LL * 3600 * 1000;         // delete.retention.ms
+  double min_cleanable_dirty_ratio = 0.5;                   // min.cleanable.dirty.ratio
+  int64_t min_compaction_lag_ms = 0;                        // min.compaction.lag.ms
 };
 
 }  // namespace brook::storage

@@ -24,14 +24,15 @@ Status Invalid(Errc code, std::string context) { return Status(code, std::move(c
 
 // Checks a produced batch as Kafka's LogValidator does for magic 2: no
 // control batches from clients, at least one record, offset deltas 0..n-1
-// in order, last_offset_delta == n - 1. Decodes (and for compressed batches
-// decompresses) the records to check them.
-Status ValidateProducedBatch(const RecordBatchView& batch, int32_t max_message_bytes) {
+// in order, last_offset_delta == n - 1, and in compacted topics a key on
+// every record. Decodes (and for compressed batches decompresses) the records
+// to check them.
+Status ValidateProducedBatch(const RecordBatchView& batch, const LogConfig& config) {
   const RecordBatchHeader& h = batch.header();
-  if (batch.size() > static_cast<size_t>(max_message_bytes)) {
+  if (batch.size() > static_cast<size_t>(config.max_message_bytes)) {
     return Invalid(Errc::kRecordTooLarge, "batch of " + std::to_string(batch.size()) +
                                               " bytes > max.message.bytes " +
-                                              std::to_string(max_message_bytes));
+                                              std::to_string(config.max_message_bytes));
   }
   if (h.is_control()) return Invalid(Errc::kInvalidRecord, "control batch from a producer");
   if (h.record_count <= 0) return Invalid(Errc::kInvalidRecord, "batch without records");
@@ -50,6 +51,10 @@ Status ValidateProducedBatch(const RecordBatchView& batch, int32_t max_message_b
     if ((*records)[i].offset_delta != static_cast<int32_t>(i)) {
       return Invalid(Errc::kInvalidRecord, "record " + std::to_string(i) + " has offset delta " +
                                                std::to_string((*records)[i].offset_delta));
+    }
+    if (config.cleanup_policy != CleanupPolicy::kDelete && !(*records)[i].key) {
+      return Invalid(Errc::kInvalidRecord,
+                     "record " + std::to_string(i) + " without a key in a compacted topic");
     }
   }
   return Status::Ok();
@@ -115,6 +120,7 @@ Status PartitionLog::Load(LogStart start) {
       if (slash == std::string::npos || slash == 0) break;
     }
   }
+  if (Status s = RecoverCleanerFiles(fs_, dir_); !s.ok()) return s;
   Result<std::vector<std::string>> names = fs_.List(dir_);
   if (!names.ok()) return names.status();
 
@@ -181,6 +187,7 @@ Status PartitionLog::Load(LogStart start) {
     segments_.emplace(base, std::move(entry));
   }
   log_start_offset_ = std::max(start.log_start_offset, segments_.begin()->first);
+  first_dirty_offset_ = log_start_offset_;
   high_watermark_ = active().segment->next_offset();
   recovery_point_ = std::min(recovery_point_, high_watermark_);
   last_flush_ms_ = now_();
@@ -297,7 +304,7 @@ Result<AppendResult> PartitionLog::Append(std::string records, int32_t leader_ep
       Result<std::optional<RecordBatchView>> next = reader.Next();
       if (!next.ok()) return Status(Errc::kCorruptBatch, next.status().ToString());
       if (!next->has_value()) break;
-      if (Status s = ValidateProducedBatch(**next, config_.max_message_bytes); !s.ok()) return s;
+      if (Status s = ValidateProducedBatch(**next, config_); !s.ok()) return s;
       planned.push_back({reader.position() - (*next)->size(), (*next)->size()});
     }
     if (reader.has_partial_tail()) {
@@ -560,6 +567,8 @@ Result<int> PartitionLog::ApplyRetention() {
   if (!active().segment->is_empty() && now_ms - active().created_ms >= config_.segment_ms) {
     if (Status s = Roll(); !s.ok()) return s;
   }
+  // Kafka deletes by retention only under a policy that includes delete.
+  if (config_.cleanup_policy == CleanupPolicy::kCompact) return deleted;
   // As Kafka: the oldest segments, in order, while each is wholly below the
   // high watermark and either older than retention.ms (by its largest
   // timestamp) or not needed to keep retention.bytes; the active segment too,
@@ -594,6 +603,96 @@ Result<int> PartitionLog::ApplyRetention() {
     }
   }
   return deleted;
+}
+
+// ---------------------------------------------------------------------------
+// Compaction (storage/log_cleaner.h)
+
+Result<CleanStats> PartitionLog::Compact() {
+  std::lock_guard lock(mu_);
+  if (closed_) return Status(Errc::kInvalidArgument, dir_ + " is closed");
+  CleanStats stats;
+  if (config_.cleanup_policy == CleanupPolicy::kDelete) return stats;
+  const int64_t now_ms = now_();
+
+  // Kafka's first uncleanable offset, and the segments wholly below it.
+  const int64_t first_uncleanable = std::min(
+      {active().segment->base_offset(), LastStableOffsetLocked(), high_watermark_});
+  std::vector<int64_t> cleanable;
+  uint64_t clean_bytes = 0;
+  uint64_t dirty_bytes = 0;
+  for (const auto& [base, entry] : segments_) {
+    const Segment& seg = *entry.segment;
+    if (seg.next_offset() > first_uncleanable || base == active().segment->base_offset()) break;
+    if (config_.min_compaction_lag_ms > 0 && !seg.is_empty() &&
+        seg.max_timestamp() > now_ms - config_.min_compaction_lag_ms) {
+      break;
+    }
+    cleanable.push_back(base);
+    (seg.next_offset() <= first_dirty_offset_ ? clean_bytes : dirty_bytes) += seg.size_bytes();
+  }
+  if (cleanable.empty()) return stats;
+  const double dirty_ratio =
+      clean_bytes + dirty_bytes == 0
+          ? 0.0
+          : static_cast<double>(dirty_bytes) / static_cast<double>(clean_bytes + dirty_bytes);
+  const bool horizon_due = next_delete_horizon_ms_ && now_ms >= *next_delete_horizon_ms_;
+  if (!(dirty_ratio > config_.min_cleanable_dirty_ratio) && !horizon_due) return stats;
+
+  const int64_t end = segments_.at(cleanable.back()).segment->next_offset();
+  AbortedTxnSet aborted;
+  for (const auto& [base, entry] : segments_) {
+    for (const AbortedTxn& txn : entry.txn_index->entries()) aborted.Add(txn);
+  }
+  OffsetMap offsets;
+  for (int64_t base : cleanable) {
+    if (Status s = AddToOffsetMap(*segments_.at(base).segment, aborted, end, &offsets); !s.ok()) {
+      return s;
+    }
+  }
+  CleanContext context{.now_ms = now_ms,
+                       .delete_retention_ms = config_.delete_retention_ms,
+                       .offsets = &offsets,
+                       .aborted = &aborted};
+  for (const ProducerDescription& producer : producers_.Describe()) {
+    const ProducerEntry* entry = producers_.Find(producer.producer_id);
+    if (entry != nullptr && !entry->batches.empty()) {
+      context.producer_last_offsets[producer.producer_id] = entry->batches.back().last_offset;
+    }
+  }
+
+  TxnTracker tracker;
+  std::optional<int64_t> next_horizon;
+  for (int64_t base : cleanable) {
+    SegmentEntry& entry = segments_.at(base);
+    Result<CleanedSegment> cleaned = WriteSwapFiles(fs_, dir_, *entry.segment,
+                                                    entry.txn_index->entries(), context, &tracker);
+    if (!cleaned.ok()) return cleaned.status();
+    const int64_t created_ms = entry.created_ms;
+    Status installed = entry.segment->Close();
+    if (installed.ok()) installed = InstallSwapFiles(fs_, dir_, base);
+    // Open whatever the directory now holds under the segment's name: the old
+    // files or the cleaned ones (an unfinished swap completes at the next Open).
+    entry.txn_index.reset();
+    Result<SegmentEntry> reopened = OpenSegmentFiles(base, Recover::kYes);
+    if (!reopened.ok()) {
+      closed_ = true;  // the log lost a segment in memory: only a reopen can fix that
+      return reopened.status();
+    }
+    entry = std::move(reopened).value();
+    entry.created_ms = created_ms;
+    if (!installed.ok()) return installed;
+    stats += cleaned->stats;
+    if (cleaned->next_delete_horizon_ms &&
+        (!next_horizon || *cleaned->next_delete_horizon_ms < *next_horizon)) {
+      next_horizon = cleaned->next_delete_horizon_ms;
+    }
+  }
+  first_dirty_offset_ = end;
+  next_delete_horizon_ms_ = next_horizon;
+  kLog.Info(dir_, ": cleaned ", stats.segments_cleaned, " segments, ", stats.bytes_before,
+            " to ", stats.bytes_after, " bytes, ", stats.records_removed, " records removed");
+  return stats;
 }
 
 void PartitionLog::ExpireProducers() {

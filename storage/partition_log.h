@@ -35,6 +35,7 @@
 #include "protocol/record.h"
 #include "protocol/record_batch.h"
 #include "storage/aborted_txn_index.h"
+#include "storage/log_cleaner.h"
 #include "storage/log_config.h"
 #include "storage/producer_state.h"
 #include "storage/segment.h"
@@ -121,9 +122,16 @@ class PartitionLog {
   // below it (DeleteRecords). Errors: kOffsetOutOfRange above the high watermark.
   Status DeleteRecordsBefore(int64_t offset);
   // Deletes old segments by retention.ms and retention.bytes (never the active
-  // one, never data above the high watermark); rolls the active segment when
-  // segment.ms has passed. Returns the number of segments deleted.
+  // one, never data above the high watermark) unless the policy is compact
+  // alone; rolls the active segment when segment.ms has passed. Returns the
+  // number of segments deleted.
   Result<int> ApplyRetention();
+  // Compacts the closed segments below the last stable offset when the
+  // policy includes compact and the log is dirty enough (see
+  // storage/log_cleaner.h); the broker's background cleaner calls it. Returns
+  // what was done (segments_cleaned 0: nothing). On error the log holds
+  // every segment either as it was or cleaned.
+  Result<CleanStats> Compact();
   // Forgets producers idle longer than producer.id.expiration.ms.
   void ExpireProducers();
   // fsyncs what is not durable yet and advances the recovery point.
@@ -181,6 +189,10 @@ class PartitionLog {
   int64_t high_watermark_ = 0;                  // guarded by mu_
   int64_t recovery_point_ = 0;                  // guarded by mu_
   int64_t last_flush_ms_ = 0;                   // guarded by mu_
+  // Compaction: everything below was cleaned by this process (Kafka keeps it
+  // in a checkpoint file; here a restart makes the whole log dirty again).
+  int64_t first_dirty_offset_ = 0;                    // guarded by mu_
+  std::optional<int64_t> next_delete_horizon_ms_;     // guarded by mu_
   bool closed_ = false;                         // guarded by mu_
 };
 
