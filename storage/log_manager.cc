@@ -244,6 +244,10 @@ Status LogManager::RunMaintenance() {
   }
   Status first;
   for (const std::shared_ptr<PartitionLog>& log : logs) {
+    if (log->config().cleanup_policy != CleanupPolicy::kDelete) {
+      Result<CleanStats> cleaned = log->Compact();
+      if (first.ok() && !cleaned.ok()) first = cleaned.status();
+    }
     Result<int> retention = log->ApplyRetention();
     Status flush = log->FlushIfDue();
     log->ExpireProducers();

@@ -786,6 +786,10 @@ std::vector<ProducerDescription> PartitionLog::DescribeProducers() const {
   std::lock_guard lock(mu_);
   return producers_.Describe();
 }
+LogConfig PartitionLog::config() const {
+  std::lock_guard lock(mu_);
+  return config_;
+}
 void PartitionLog::set_config(LogConfig config) {
   std::lock_guard lock(mu_);
   config_ = config;

@@ -153,6 +153,7 @@ class PartitionLog {
   std::vector<ProducerDescription> DescribeProducers() const;
   const std::string& dir() const { return dir_; }
   void set_config(LogConfig config);
+  LogConfig config() const;
 
  private:
   struct SegmentEntry {

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdlib>
 #include <limits>
 
 #include "storage/errors.h"
@@ -37,7 +38,6 @@ const std::vector<std::string>& InertConfigs() {
       "compression.lz4.level",
       "compression.type",
       "compression.zstd.level",
-      "delete.retention.ms",
       "file.delete.delay.ms",
       "follower.replication.throttled.replicas",
       "leader.replication.throttled.replicas",
@@ -48,8 +48,6 @@ const std::vector<std::string>& InertConfigs() {
       "message.timestamp.after.max.ms",
       "message.timestamp.before.max.ms",
       "message.timestamp.difference.max.ms",
-      "min.cleanable.dirty.ratio",
-      "min.compaction.lag.ms",
       "min.insync.replicas",
       "preallocate",
       "remote.log.copy.disable",
@@ -143,6 +141,22 @@ Result<LogConfig> ApplyTopicConfigs(const LogConfig& defaults,
       } else {
         return Bad(name, value, "expected CreateTime or LogAppendTime");
       }
+    } else if (name == "delete.retention.ms") {
+      Result<int64_t> v = ParseLong(name, value, 0);
+      if (!v.ok()) return v.status();
+      c.delete_retention_ms = *v;
+    } else if (name == "min.compaction.lag.ms") {
+      Result<int64_t> v = ParseLong(name, value, 0);
+      if (!v.ok()) return v.status();
+      c.min_compaction_lag_ms = *v;
+    } else if (name == "min.cleanable.dirty.ratio") {
+      char* end = nullptr;
+      std::string text(value);
+      double ratio = std::strtod(text.c_str(), &end);
+      if (text.empty() || end != text.c_str() + text.size() || !(ratio >= 0 && ratio <= 1)) {
+        return Bad(name, value, "must be a number in [0, 1]");
+      }
+      c.min_cleanable_dirty_ratio = ratio;
     } else if (name == "producer.id.expiration.ms") {
       Result<int64_t> v = ParseLong(name, value, 1);
       if (!v.ok()) return v.status();
@@ -165,7 +179,8 @@ const std::vector<std::string>& KnownTopicConfigNames() {
     for (const char* name :
          {"cleanup.policy", "segment.bytes", "segment.ms", "retention.bytes", "retention.ms",
           "index.interval.bytes", "max.message.bytes", "flush.messages", "flush.ms",
-          "message.timestamp.type", "producer.id.expiration.ms"}) {
+          "message.timestamp.type", "producer.id.expiration.ms", "delete.retention.ms",
+          "min.compaction.lag.ms", "min.cleanable.dirty.ratio"}) {
       names.emplace_back(name);
     }
     std::sort(names.begin(), names.end());
@@ -196,6 +211,13 @@ std::optional<std::string> TopicConfigValue(const LogConfig& c, std::string_view
     return c.timestamp_type == TimestampSource::kCreateTime ? "CreateTime" : "LogAppendTime";
   }
   if (name == "producer.id.expiration.ms") return std::to_string(c.producer_id_expiration_ms);
+  if (name == "delete.retention.ms") return std::to_string(c.delete_retention_ms);
+  if (name == "min.compaction.lag.ms") return std::to_string(c.min_compaction_lag_ms);
+  if (name == "min.cleanable.dirty.ratio") {
+    std::string v = std::to_string(c.min_cleanable_dirty_ratio);
+    while (v.size() > 1 && v.back() == '0' && v[v.size() - 2] != '.') v.pop_back();
+    return v;
+  }
   return std::nullopt;
 }
 

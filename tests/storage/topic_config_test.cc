@@ -52,6 +52,19 @@ TEST(TopicConfigTest, FlushSettingsChooseThePolicy) {
   EXPECT_EQ(ApplyTopicConfigs({}, {{"flush.messages", "1000"}})->flush_policy, FlushPolicy::kOs);
 }
 
+TEST(TopicConfigTest, CompactionSettingsReachTheLogConfig) {
+  Result<LogConfig> c = ApplyTopicConfigs({}, {{"delete.retention.ms", "1000"},
+                                               {"min.cleanable.dirty.ratio", "0.25"},
+                                               {"min.compaction.lag.ms", "5"}});
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->delete_retention_ms, 1000);
+  EXPECT_DOUBLE_EQ(c->min_cleanable_dirty_ratio, 0.25);
+  EXPECT_EQ(c->min_compaction_lag_ms, 5);
+  EXPECT_EQ(*TopicConfigValue(*c, "min.cleanable.dirty.ratio"), "0.25");
+  EXPECT_FALSE(ApplyTopicConfigs({}, {{"min.cleanable.dirty.ratio", "1.5"}}).ok());
+  EXPECT_FALSE(ApplyTopicConfigs({}, {{"min.cleanable.dirty.ratio", "x"}}).ok());
+}
+
 TEST(TopicConfigTest, BadNamesAndValuesAreInvalidConfig) {
   for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
            {"retention.msec", "1"},
