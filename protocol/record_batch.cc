@@ -211,6 +211,16 @@ Result<std::vector<RecordView>> RecordBatchView::DecodeRecordViews(size_t max_un
   return out;
 }
 
+Status RecordBatchView::VisitRecords(size_t max_uncompressed_bytes, std::string* scratch,
+                                     const std::function<bool(const RecordView&)>& fn) const {
+  Result<std::string_view> records = RecordsSection(*this, max_uncompressed_bytes, scratch);
+  if (!records.ok()) return records.status();
+  bool more = true;
+  return ForEachRecord(header_, *records, [&](RecordView& view) {
+    if (more) more = fn(view);
+  });
+}
+
 // ---------------------------------------------------------------------------
 // RecordBatchReader
 

@@ -37,6 +37,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -177,6 +178,11 @@ class RecordBatchView {
   // when compressed, into `*scratch`, which must outlive them.
   Result<std::vector<RecordView>> DecodeRecordViews(size_t max_uncompressed_bytes,
                                                     std::string* scratch) const;
+  // The same checks, calling `fn` with each record in turn instead of
+  // collecting them (the view is reused: copy what must outlive the call).
+  // `fn` returns false to stop early.
+  Status VisitRecords(size_t max_uncompressed_bytes, std::string* scratch,
+                      const std::function<bool(const RecordView&)>& fn) const;
 
  private:
   RecordBatchView(std::string_view bytes, const RecordBatchHeader& header)

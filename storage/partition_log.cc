@@ -44,19 +44,27 @@ Status ValidateProducedBatch(const RecordBatchView& batch, const LogConfig& conf
     return Invalid(Errc::kInvalidRecord, "producer batch without a base sequence");
   }
   std::string scratch;
-  Result<std::vector<RecordView>> records =
-      batch.DecodeRecordViews(kMaxUncompressedRecords, &scratch);
-  if (!records.ok()) return Status(Errc::kCorruptBatch, records.status().ToString());
-  for (size_t i = 0; i < records->size(); ++i) {
-    if ((*records)[i].offset_delta != static_cast<int32_t>(i)) {
-      return Invalid(Errc::kInvalidRecord, "record " + std::to_string(i) + " has offset delta " +
-                                               std::to_string((*records)[i].offset_delta));
-    }
-    if (config.cleanup_policy != CleanupPolicy::kDelete && !(*records)[i].key) {
-      return Invalid(Errc::kInvalidRecord,
-                     "record " + std::to_string(i) + " without a key in a compacted topic");
-    }
-  }
+  const bool compacted = config.cleanup_policy != CleanupPolicy::kDelete;
+  int32_t index = 0;
+  Status invalid;
+  Status decoded =
+      batch.VisitRecords(kMaxUncompressedRecords, &scratch, [&](const RecordView& record) {
+        if (record.offset_delta != index) {
+          invalid = Invalid(Errc::kInvalidRecord, "record " + std::to_string(index) +
+                                                      " has offset delta " +
+                                                      std::to_string(record.offset_delta));
+          return false;
+        }
+        if (compacted && !record.key) {
+          invalid = Invalid(Errc::kInvalidRecord, "record " + std::to_string(index) +
+                                                      " without a key in a compacted topic");
+          return false;
+        }
+        ++index;
+        return true;
+      });
+  if (!invalid.ok()) return invalid;
+  if (!decoded.ok()) return Status(Errc::kCorruptBatch, decoded.ToString());
   return Status::Ok();
 }
 
