@@ -35,6 +35,13 @@ constexpr Route Row() {
 constexpr std::array kRoutes = {
     Row<MetadataRequest, HandleMetadata>(),
     Row<ApiVersionsRequest, HandleApiVersions>(),
+    Row<CreateTopicsRequest, HandleCreateTopics>(),
+    Row<DeleteTopicsRequest, HandleDeleteTopics>(),
+    Row<DescribeConfigsRequest, HandleDescribeConfigs>(),
+    Row<AlterConfigsRequest, HandleAlterConfigs>(),
+    Row<CreatePartitionsRequest, HandleCreatePartitions>(),
+    Row<IncrementalAlterConfigsRequest, HandleIncrementalAlterConfigs>(),
+    Row<DescribeClusterRequest, HandleDescribeCluster>(),
 };
 
 constexpr bool SortedByKey() {

@@ -1,0 +1,94 @@
+// broker/handlers/alter_configs.cc
+//
+// AlterConfigs v0-2: replaces a topic's overrides with the given set. Brook has
+// no dynamic broker configs: a BROKER resource with configs is answered
+// INVALID_REQUEST, as Kafka answers configs it cannot update dynamically.
+#include <map>
+#include <set>
+#include <string>
+
+#include "broker/broker.h"
+#include "broker/handlers/handlers.h"
+#include "storage/errors.h"
+#include "storage/log_manager.h"
+#include "storage/topic_config.h"
+
+namespace brook::broker {
+namespace {
+
+constexpr int8_t kTopicResource = 2;
+constexpr int8_t kBrokerResource = 4;
+
+using ResourceResult = AlterConfigsResponse::AlterConfigsResourceResponse;
+
+ErrorCode ToAlterConfigsError(const Status& s) {
+  if (s.code() == storage::Errc::kNotFound) return ErrorCode::kUnknownTopicOrPartition;
+  if (s.code() == storage::Errc::kInvalidArgument) return ErrorCode::kInvalidConfig;
+  return ErrorCode::kUnknownServerError;
+}
+
+ResourceResult AlterOne(Broker& broker, const AlterConfigsRequest::AlterConfigsResource& r,
+                        bool validate_only) {
+  ResourceResult out;
+  out.resource_type = r.resource_type;
+  out.resource_name = r.resource_name;
+  out.error_message = std::nullopt;
+  auto fail = [&](ErrorCode code, std::string message) {
+    out.error_code = code;
+    out.error_message = std::move(message);
+    return out;
+  };
+  if (r.resource_type == kBrokerResource) {
+    const std::string node = std::to_string(broker.config().node_id);
+    if (!r.resource_name.empty() && r.resource_name != node) {
+      return fail(ErrorCode::kInvalidRequest, "Unexpected broker id, expected " + node +
+                                                  " or empty string, but received " +
+                                                  r.resource_name);
+    }
+    if (r.configs.empty()) return out;
+    return fail(ErrorCode::kInvalidRequest,
+                "Cannot update these configs dynamically: " + r.configs.front().name +
+                    (r.configs.size() > 1 ? " and others" : "") +
+                    ". Brook has no dynamic broker configs; set them in server.properties and "
+                    "restart the broker.");
+  }
+  if (r.resource_type != kTopicResource) {
+    return fail(ErrorCode::kInvalidRequest,
+                "Unsupported resource type " + std::to_string(r.resource_type));
+  }
+  if (Status s = storage::ValidateTopicName(r.resource_name); !s.ok()) {
+    return fail(ErrorCode::kInvalidTopicException, s.context());
+  }
+  std::map<std::string, std::string> configs;
+  for (const auto& c : r.configs) {
+    if (!c.value)
+      return fail(ErrorCode::kInvalidRequest, "Null value not supported for : " + c.name);
+    if (!configs.emplace(c.name, *c.value).second) {
+      return fail(ErrorCode::kInvalidRequest, "Error due to duplicate config keys");
+    }
+  }
+  Status s = broker.logs().SetTopicConfigs(
+      r.resource_name, configs,
+      validate_only ? storage::ValidateOnly::kYes : storage::ValidateOnly::kNo);
+  if (!s.ok()) {
+    ErrorCode code = ToAlterConfigsError(s);
+    if (code == ErrorCode::kUnknownTopicOrPartition) {
+      return fail(code, "The topic '" + r.resource_name + "' does not exist.");
+    }
+    return fail(code, s.context());
+  }
+  return out;
+}
+
+}  // namespace
+
+asio::awaitable<AlterConfigsResponse> HandleAlterConfigs(RequestContext& ctx,
+                                                         AlterConfigsRequest req) {
+  AlterConfigsResponse resp;
+  for (const auto& r : req.resources) {
+    resp.responses.push_back(AlterOne(ctx.broker(), r, req.validate_only));
+  }
+  co_return resp;
+}
+
+}  // namespace brook::broker

@@ -1,0 +1,101 @@
+// broker/handlers/delete_topics.cc
+//
+// DeleteTopics v1-6: by name, and from v6 by name or by topic id.
+#include <set>
+#include <string>
+
+#include "broker/broker.h"
+#include "broker/handlers/handlers.h"
+#include "storage/errors.h"
+#include "storage/log_manager.h"
+
+namespace brook::broker {
+namespace {
+
+using TopicResult = DeleteTopicsResponse::DeletableTopicResult;
+
+ErrorCode ToDeleteTopicsError(const Status& s) {
+  if (s.code() == storage::Errc::kNotFound) return ErrorCode::kUnknownTopicOrPartition;
+  return ErrorCode::kUnknownServerError;
+}
+
+TopicResult Fail(std::optional<std::string> name, Uuid id, ErrorCode code, std::string message) {
+  TopicResult r;
+  r.name = std::move(name);
+  r.topic_id = id;
+  r.error_code = code;
+  r.error_message = std::move(message);
+  return r;
+}
+
+TopicResult DeleteOne(storage::LogManager& logs, const std::optional<std::string>& name,
+                      const Uuid& id) {
+  std::optional<storage::TopicInfo> info = name ? logs.Topic(*name) : logs.TopicById(id);
+  if (!info) {
+    if (name) {
+      return Fail(name, id, ErrorCode::kUnknownTopicOrPartition,
+                  "This server does not host this topic-partition.");
+    }
+    return Fail(std::nullopt, id, ErrorCode::kUnknownTopicId,
+                "This server does not host this topic ID.");
+  }
+  TopicResult r;
+  r.name = info->name;
+  r.topic_id = info->topic_id;
+  if (Status s = logs.DeleteTopic(info->name); !s.ok()) {
+    r.error_code = ToDeleteTopicsError(s);
+    r.error_message = s.context();
+  }
+  return r;
+}
+
+}  // namespace
+
+asio::awaitable<DeleteTopicsResponse> HandleDeleteTopics(RequestContext& ctx,
+                                                         DeleteTopicsRequest req) {
+  storage::LogManager& logs = ctx.broker().logs();
+  DeleteTopicsResponse resp;
+  if (ctx.api_version() < 6) {
+    for (const std::string& name : req.topic_names) {
+      req.topics.push_back({.name = name, .topic_id = Uuid::Zero()});
+    }
+  }
+  std::map<std::string, int> name_counts;
+  std::map<Uuid, int> id_counts;
+  for (const auto& t : req.topics) {
+    if (t.name) ++name_counts[*t.name];
+    if (!t.topic_id.is_zero()) ++id_counts[t.topic_id];
+  }
+  std::set<std::string> answered_names;
+  std::set<Uuid> answered_ids;
+  for (const auto& t : req.topics) {
+    if (t.name && !t.topic_id.is_zero()) {
+      resp.responses.push_back(Fail(t.name, t.topic_id, ErrorCode::kInvalidRequest,
+                                    "You may not specify both topic name and topic id."));
+    } else if (!t.name && t.topic_id.is_zero()) {
+      resp.responses.push_back(Fail(std::nullopt, t.topic_id, ErrorCode::kInvalidRequest,
+                                    "Neither topic name nor id were specified."));
+    } else if (t.name && name_counts[*t.name] > 1) {
+      if (answered_names.insert(*t.name).second) {
+        resp.responses.push_back(
+            Fail(t.name, Uuid::Zero(), ErrorCode::kInvalidRequest, "Duplicate topic name."));
+      }
+    } else if (!t.name && id_counts[t.topic_id] > 1) {
+      if (answered_ids.insert(t.topic_id).second) {
+        resp.responses.push_back(
+            Fail(std::nullopt, t.topic_id, ErrorCode::kInvalidRequest, "Duplicate topic id."));
+      }
+    } else {
+      resp.responses.push_back(DeleteOne(logs, t.name, t.topic_id));
+    }
+  }
+  if (ctx.api_version() < 6) {
+    // Before v6 the topic id is not on the wire; names are, and never null.
+    for (auto& r : resp.responses) {
+      if (!r.name) r.name = "";
+    }
+  }
+  co_return resp;
+}
+
+}  // namespace brook::broker
