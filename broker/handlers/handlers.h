@@ -8,11 +8,13 @@
 
 #include "broker/request_context.h"
 #include "protocol/messages/api_versions.h"
+#include "protocol/messages/fetch.h"
 #include "protocol/messages/metadata.h"
 
 namespace brook::broker {
 
 asio::awaitable<ApiVersionsResponse> HandleApiVersions(RequestContext& ctx, ApiVersionsRequest req);
+asio::awaitable<FetchResponse> HandleFetch(RequestContext& ctx, FetchRequest req);
 asio::awaitable<MetadataResponse> HandleMetadata(RequestContext& ctx, MetadataRequest req);
 
 }  // namespace brook::broker
