@@ -104,6 +104,10 @@ void Broker::RunMaintenance() {
   }
 }
 
+void Broker::NotifyAppended(const std::string& topic, int32_t partition) {
+  fetch_waiters_.Notify(topic, partition);
+}
+
 std::string Broker::bootstrap() const {
   return advertised_host_ + ":" + std::to_string(advertised_port_);
 }

@@ -14,6 +14,7 @@
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
 #include <condition_variable>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -21,6 +22,7 @@
 #include <vector>
 
 #include "broker/broker_config.h"
+#include "broker/fetch_waiters.h"
 #include "protocol/base/status.h"
 
 namespace brook::storage {
@@ -59,6 +61,11 @@ class Broker {
   // The partition logs and the catalog. REQUIRES: Start() succeeded.
   storage::LogManager& logs() { return *logs_; }
   storage::MetadataStore& catalog() { return *catalog_; }
+  // Fetches parked until data arrives (long polling).
+  FetchWaiters& fetch_waiters() { return fetch_waiters_; }
+  // Wakes the fetches parked on the partition; call after every successful
+  // append to it (produce, transaction markers). Any thread.
+  void NotifyAppended(const std::string& topic, int32_t partition);
   // Wall-clock milliseconds, as every timestamp the broker writes.
   static int64_t NowMs();
 
@@ -82,6 +89,8 @@ class Broker {
   uint16_t port_ = 0;
   std::string advertised_host_;
   uint16_t advertised_port_ = 0;
+  // Before io_: parked fetches destroyed with the io_context unregister here.
+  FetchWaiters fetch_waiters_;
   asio::io_context io_;
   asio::ip::tcp::acceptor acceptor_;
   std::vector<std::thread> threads_;

@@ -33,6 +33,7 @@ constexpr Route Row() {
 
 // Ordered by api key.
 constexpr std::array kRoutes = {
+    Row<FetchRequest, HandleFetch>(),
     Row<MetadataRequest, HandleMetadata>(),
     Row<ApiVersionsRequest, HandleApiVersions>(),
     Row<CreateTopicsRequest, HandleCreateTopics>(),

@@ -14,12 +14,14 @@
 #include "protocol/messages/delete_topics.h"
 #include "protocol/messages/describe_cluster.h"
 #include "protocol/messages/describe_configs.h"
+#include "protocol/messages/fetch.h"
 #include "protocol/messages/incremental_alter_configs.h"
 #include "protocol/messages/metadata.h"
 
 namespace brook::broker {
 
 asio::awaitable<ApiVersionsResponse> HandleApiVersions(RequestContext& ctx, ApiVersionsRequest req);
+asio::awaitable<FetchResponse> HandleFetch(RequestContext& ctx, FetchRequest req);
 asio::awaitable<MetadataResponse> HandleMetadata(RequestContext& ctx, MetadataRequest req);
 asio::awaitable<CreateTopicsResponse> HandleCreateTopics(RequestContext& ctx,
                                                          CreateTopicsRequest req);
