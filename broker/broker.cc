@@ -9,6 +9,7 @@
 #include <exception>
 
 #include "broker/connection.h"
+#include "broker/producer_ids.h"
 #include "protocol/base/logging.h"
 #include "protocol/base/uuid.h"
 #include "storage/log_manager.h"
@@ -79,6 +80,7 @@ Status Broker::OpenStorage() {
        .now = &Broker::NowMs});
   if (!logs.ok()) return logs.status();
   logs_ = std::move(logs).value();
+  producer_ids_ = std::make_unique<ProducerIdManager>(*catalog_);
   return Status::Ok();
 }
 
@@ -102,6 +104,13 @@ void Broker::RunMaintenance() {
     if (!s.ok()) kLog.Warn("log maintenance: ", s.ToString());
     lock.lock();
   }
+}
+
+void Broker::NotifyAppended(const std::string& topic, int32_t partition) {
+  // Nothing waits for appended data yet: the fetch path wakes its parked
+  // fetches for (topic, partition) here.
+  (void)topic;
+  (void)partition;
 }
 
 std::string Broker::bootstrap() const {

@@ -14,6 +14,7 @@
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
 #include <condition_variable>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -30,6 +31,8 @@ class MetadataStore;
 }  // namespace brook::storage
 
 namespace brook::broker {
+
+class ProducerIdManager;
 
 // Start and Stop are called from the owning thread; everything else the
 // broker does runs on its io threads.
@@ -59,6 +62,11 @@ class Broker {
   // The partition logs and the catalog. REQUIRES: Start() succeeded.
   storage::LogManager& logs() { return *logs_; }
   storage::MetadataStore& catalog() { return *catalog_; }
+  // Producer ids for InitProducerId. REQUIRES: Start() succeeded.
+  ProducerIdManager& producer_ids() { return *producer_ids_; }
+  // Called after records were appended to a partition, so that fetches
+  // waiting for data there can answer. Any thread.
+  void NotifyAppended(const std::string& topic, int32_t partition);
   // Wall-clock milliseconds, as every timestamp the broker writes.
   static int64_t NowMs();
 
@@ -73,6 +81,7 @@ class Broker {
   std::unique_ptr<storage::FileSystem> fs_;
   std::unique_ptr<storage::MetadataStore> catalog_;
   std::unique_ptr<storage::LogManager> logs_;
+  std::unique_ptr<ProducerIdManager> producer_ids_;
   // Retention, interval flushes and checkpoints run off the io threads.
   std::thread maintenance_thread_;
   std::mutex maintenance_mu_;

@@ -6,13 +6,29 @@
 
 #include <asio/awaitable.hpp>
 
+#include "broker/handler_table.h"
 #include "broker/request_context.h"
 #include "protocol/messages/api_versions.h"
+#include "protocol/messages/delete_records.h"
+#include "protocol/messages/init_producer_id.h"
+#include "protocol/messages/list_offsets.h"
 #include "protocol/messages/metadata.h"
+#include "protocol/messages/offset_for_leader_epoch.h"
+#include "protocol/messages/produce.h"
 
 namespace brook::broker {
 
 asio::awaitable<ApiVersionsResponse> HandleApiVersions(RequestContext& ctx, ApiVersionsRequest req);
 asio::awaitable<MetadataResponse> HandleMetadata(RequestContext& ctx, MetadataRequest req);
+// acks=0: no response, or a closed connection when a partition failed.
+asio::awaitable<MaybeResponse<ProduceResponse>> HandleProduce(RequestContext& ctx,
+                                                              ProduceRequest req);
+asio::awaitable<ListOffsetsResponse> HandleListOffsets(RequestContext& ctx, ListOffsetsRequest req);
+asio::awaitable<DeleteRecordsResponse> HandleDeleteRecords(RequestContext& ctx,
+                                                           DeleteRecordsRequest req);
+asio::awaitable<InitProducerIdResponse> HandleInitProducerId(RequestContext& ctx,
+                                                             InitProducerIdRequest req);
+asio::awaitable<OffsetForLeaderEpochResponse> HandleOffsetForLeaderEpoch(
+    RequestContext& ctx, OffsetForLeaderEpochRequest req);
 
 }  // namespace brook::broker
