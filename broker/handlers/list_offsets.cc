@@ -52,14 +52,10 @@ ErrorCode CheckLeaderEpoch(int32_t current_leader_epoch) {
 // The version that introduced a special timestamp; 0 for ordinary ones.
 int16_t MinVersionFor(int64_t timestamp) {
   switch (timestamp) {
-    case kMaxTimestamp:
-      return 7;
-    case kEarliestLocalTimestamp:
-      return 8;
-    case kLatestTieredTimestamp:
-      return 9;
-    default:
-      return 0;
+    case kMaxTimestamp: return 7;
+    case kEarliestLocalTimestamp: return 8;
+    case kLatestTieredTimestamp: return 9;
+    default: return 0;
   }
 }
 
@@ -82,7 +78,7 @@ PartitionResponse ListPartition(RequestContext& ctx, const ListOffsetsRequest& r
     return resp;
   }
   const bool consumer = req.replica_id == kConsumerReplicaId;
-  const int64_t last_fetchable = !consumer                   ? log->log_end_offset()
+  const int64_t last_fetchable = !consumer                  ? log->log_end_offset()
                                  : req.isolation_level == 1 ? log->last_stable_offset()
                                                             : log->high_watermark();
   switch (wanted.timestamp) {
@@ -95,10 +91,8 @@ PartitionResponse ListPartition(RequestContext& ctx, const ListOffsetsRequest& r
       resp.offset = log->log_start_offset();
       resp.leader_epoch = kLeaderEpoch;
       return resp;
-    case kLatestTieredTimestamp:
-      return resp;  // offset -1, epoch -1: no remote storage
-    default:
-      break;
+    case kLatestTieredTimestamp: return resp;  // offset -1, epoch -1: no remote storage
+    default: break;
   }
   Result<std::optional<storage::TimestampOffset>> found =
       wanted.timestamp == kMaxTimestamp ? log->MaxTimestamp()

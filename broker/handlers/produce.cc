@@ -117,7 +117,8 @@ PartitionResponse ProducePartition(RequestContext& ctx, const ProduceRequest& re
     return Failed(data.index, ErrorCode::kInvalidTxnState);
   }
 
-  Result<storage::AppendResult> appended = log->Append(std::move(*data.records), /*leader_epoch=*/0);
+  Result<storage::AppendResult> appended =
+      log->Append(std::move(*data.records), /*leader_epoch=*/0);
   if (!appended.ok()) {
     PartitionResponse resp = Failed(data.index, ToProduceError(appended.status()));
     if (resp.error_code == ErrorCode::kUnknownServerError) {

@@ -49,8 +49,9 @@ TEST_F(InitProducerIdTest, AKnownIdAndEpochStillGetANewId) {
 
 TEST_F(InitProducerIdTest, IdWithoutEpochIsInvalidRequest) {
   RawClient client = Connect();
-  for (InitProducerIdRequest req : {InitProducerIdRequest{.producer_id = 5, .producer_epoch = -1},
-                                    InitProducerIdRequest{.producer_id = -1, .producer_epoch = 3}}) {
+  for (InitProducerIdRequest req :
+       {InitProducerIdRequest{.producer_id = 5, .producer_epoch = -1},
+        InitProducerIdRequest{.producer_id = -1, .producer_epoch = 3}}) {
     Result<InitProducerIdResponse> resp = Call(client, req, 3);
     ASSERT_TRUE(resp.ok()) << resp.status().ToString();
     EXPECT_EQ(resp->error_code, ErrorCode::kInvalidRequest);

@@ -102,7 +102,7 @@ TEST_F(ListOffsetsTest, EarliestLocalAndLatestTiered) {
 
 TEST_F(ListOffsetsTest, ReadCommittedLatestIsTheLastStableOffset) {
   Append(Batch({.producer_id = 9, .epoch = 0, .sequence = 0, .transactional = true}));  // offset 5
-  Append(Batch({.records = 1, .timestamp = kT0 + 200}));                                 // offset 6
+  Append(Batch({.records = 1, .timestamp = kT0 + 200}));                                // offset 6
   EXPECT_EQ(List(-1, 2, /*isolation=*/0).offset, 7);
   EXPECT_EQ(List(-1, 2, /*isolation=*/1).offset, 5);
   // The record at kT0 + 200 lies beyond the last stable offset.
@@ -112,10 +112,8 @@ TEST_F(ListOffsetsTest, ReadCommittedLatestIsTheLastStableOffset) {
 
 TEST_F(ListOffsetsTest, CurrentLeaderEpochIsChecked) {
   EXPECT_EQ(List(-1, 4, 0, /*current_leader_epoch=*/0).error_code, ErrorCode::kNone);
-  EXPECT_EQ(List(-1, 4, 0, /*current_leader_epoch=*/1).error_code,
-            ErrorCode::kUnknownLeaderEpoch);
-  EXPECT_EQ(List(-1, 10, 0, /*current_leader_epoch=*/-3).error_code,
-            ErrorCode::kFencedLeaderEpoch);
+  EXPECT_EQ(List(-1, 4, 0, /*current_leader_epoch=*/1).error_code, ErrorCode::kUnknownLeaderEpoch);
+  EXPECT_EQ(List(-1, 10, 0, /*current_leader_epoch=*/-3).error_code, ErrorCode::kFencedLeaderEpoch);
 }
 
 TEST_F(ListOffsetsTest, UnknownAndDuplicatePartitions) {
@@ -127,7 +125,8 @@ TEST_F(ListOffsetsTest, UnknownAndDuplicatePartitions) {
   topic.partitions.push_back({.partition_index = 1, .timestamp = -1});
   topic.partitions.push_back({.partition_index = 0, .timestamp = -2});
   topic.partitions.push_back({.partition_index = 9, .timestamp = -1});
-  req.topics.push_back({.name = "missing", .partitions = {{.partition_index = 0, .timestamp = -1}}});
+  req.topics.push_back(
+      {.name = "missing", .partitions = {{.partition_index = 0, .timestamp = -1}}});
   Result<ListOffsetsResponse> resp = Call(client, req, 7);
   ASSERT_TRUE(resp.ok()) << resp.status().ToString();
   ASSERT_EQ(resp->topics.size(), 2u);

@@ -39,8 +39,8 @@ class ProduceClientsTest : public DataPlaneTest {
     req.topics.emplace();
     req.topics->push_back({.name = "interop"});
     Result<MetadataResponse> resp = Call(client, req, 9);
-    return resp.ok() && resp->topics.size() == 1 && resp->topics[0].error_code == ErrorCode::kNone &&
-           !resp->topics[0].partitions.empty();
+    return resp.ok() && resp->topics.size() == 1 &&
+           resp->topics[0].error_code == ErrorCode::kNone && !resp->topics[0].partitions.empty();
   }
 
   // Runs `command` through the shell; on failure the test shows its output.

@@ -76,7 +76,8 @@ TEST_F(ProduceTest, UnknownTopicOrPartitionDoesNotFailTheOthers) {
   RawClient client = Connect();
   ProduceRequest req = OnePartitionProduce("t", 0, Batch());
   req.topic_data[0].partition_data.push_back({.index = 7, .records = Batch()});
-  req.topic_data.push_back({.name = "missing", .partition_data = {{.index = 0, .records = Batch()}}});
+  req.topic_data.push_back(
+      {.name = "missing", .partition_data = {{.index = 0, .records = Batch()}}});
   Result<ProduceResponse> resp = Call(client, req, 11);
   ASSERT_TRUE(resp.ok()) << resp.status().ToString();
   ASSERT_EQ(resp->responses.size(), 2u);
@@ -197,10 +198,11 @@ TEST_F(ProduceTest, IdempotentSequenceAndEpochErrors) {
   CreateTopic("t", 1);
   RawClient client = Connect();
   auto produce = [&](int16_t epoch, int32_t sequence) {
-    Result<ProduceResponse> resp = Call(
-        client,
-        OnePartitionProduce("t", 0, Batch({.producer_id = 7, .epoch = epoch, .sequence = sequence})),
-        11);
+    Result<ProduceResponse> resp =
+        Call(client,
+             OnePartitionProduce("t", 0,
+                                 Batch({.producer_id = 7, .epoch = epoch, .sequence = sequence})),
+             11);
     EXPECT_TRUE(resp.ok()) << resp.status().ToString();
     return resp.ok() ? Only(*resp).error_code : ErrorCode::kUnknownServerError;
   };
