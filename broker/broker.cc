@@ -9,6 +9,7 @@
 #include <exception>
 
 #include "broker/connection.h"
+#include "broker/producer_ids.h"
 #include "protocol/base/logging.h"
 #include "protocol/base/uuid.h"
 #include "storage/log_manager.h"
@@ -79,6 +80,7 @@ Status Broker::OpenStorage() {
        .now = &Broker::NowMs});
   if (!logs.ok()) return logs.status();
   logs_ = std::move(logs).value();
+  producer_ids_ = std::make_unique<ProducerIdManager>(*catalog_);
   return Status::Ok();
 }
 

@@ -33,6 +33,8 @@ class MetadataStore;
 
 namespace brook::broker {
 
+class ProducerIdManager;
+
 // Start and Stop are called from the owning thread; everything else the
 // broker does runs on its io threads.
 class Broker {
@@ -63,6 +65,8 @@ class Broker {
   storage::MetadataStore& catalog() { return *catalog_; }
   // Fetches parked until data arrives (long polling).
   FetchWaiters& fetch_waiters() { return fetch_waiters_; }
+  // Producer ids for InitProducerId. REQUIRES: Start() succeeded.
+  ProducerIdManager& producer_ids() { return *producer_ids_; }
   // Wakes the fetches parked on the partition; call after every successful
   // append to it (produce, transaction markers). Any thread.
   void NotifyAppended(const std::string& topic, int32_t partition);
@@ -80,6 +84,7 @@ class Broker {
   std::unique_ptr<storage::FileSystem> fs_;
   std::unique_ptr<storage::MetadataStore> catalog_;
   std::unique_ptr<storage::LogManager> logs_;
+  std::unique_ptr<ProducerIdManager> producer_ids_;
   // Retention, interval flushes and checkpoints run off the io threads.
   std::thread maintenance_thread_;
   std::mutex maintenance_mu_;

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <type_traits>
 
 #include "broker/handlers/handlers.h"
 #include "broker/request_context.h"
@@ -14,6 +15,12 @@ namespace {
 
 const Logger kLog("broker");
 
+template <typename T>
+struct IsMaybeResponse : std::false_type {};
+template <typename Resp>
+struct IsMaybeResponse<MaybeResponse<Resp>> : std::true_type {};
+
+// An empty frame tells the connection to send nothing; nullopt closes it.
 template <typename Req, auto Handler>
 asio::awaitable<std::optional<std::string>> Invoke(RequestContext& ctx, std::string_view body) {
   Result<Req> req = wire::Decode<Req>(body, ctx.api_version());
@@ -23,7 +30,14 @@ asio::awaitable<std::optional<std::string>> Invoke(RequestContext& ctx, std::str
     co_return std::nullopt;
   }
   auto response = co_await Handler(ctx, std::move(req).value());
-  co_return EncodeResponseFrame(ctx.header().correlation_id, ctx.api_version(), response);
+  if constexpr (IsMaybeResponse<decltype(response)>::value) {
+    if (response.close_connection) co_return std::nullopt;
+    if (!response.response) co_return std::string();
+    co_return EncodeResponseFrame(ctx.header().correlation_id, ctx.api_version(),
+                                  *response.response);
+  } else {
+    co_return EncodeResponseFrame(ctx.header().correlation_id, ctx.api_version(), response);
+  }
 }
 
 template <typename Req, auto Handler>
@@ -33,11 +47,16 @@ constexpr Route Row() {
 
 // Ordered by api key.
 constexpr std::array kRoutes = {
+    Row<ProduceRequest, HandleProduce>(),
     Row<FetchRequest, HandleFetch>(),
+    Row<ListOffsetsRequest, HandleListOffsets>(),
     Row<MetadataRequest, HandleMetadata>(),
     Row<ApiVersionsRequest, HandleApiVersions>(),
     Row<CreateTopicsRequest, HandleCreateTopics>(),
     Row<DeleteTopicsRequest, HandleDeleteTopics>(),
+    Row<DeleteRecordsRequest, HandleDeleteRecords>(),
+    Row<InitProducerIdRequest, HandleInitProducerId>(),
+    Row<OffsetForLeaderEpochRequest, HandleOffsetForLeaderEpoch>(),
     Row<DescribeConfigsRequest, HandleDescribeConfigs>(),
     Row<AlterConfigsRequest, HandleAlterConfigs>(),
     Row<CreatePartitionsRequest, HandleCreatePartitions>(),

@@ -34,6 +34,15 @@ struct Route {
   bool IsFlexible(int16_t version) const { return version >= first_flexible_version; }
 };
 
+// What a handler returns when it may send no response: Produce with acks=0.
+template <typename Resp>
+struct MaybeResponse {
+  std::optional<Resp> response;  // nullopt: nothing is sent back
+  // Close the connection instead (Kafka's way to tell an acks=0 producer that
+  // its produce failed: the client reconnects and refreshes its metadata).
+  bool close_connection = false;
+};
+
 std::span<const Route> Routes();
 // nullptr for an api the broker does not serve.
 const Route* FindRoute(ApiKey key);

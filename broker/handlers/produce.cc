@@ -1,0 +1,180 @@
+// broker/handlers/produce.cc
+//
+// Produce: appends each partition's record batch to its log, as Kafka 4.0's
+// KafkaApis.handleProduceRequest and ReplicaManager.appendRecords do on a
+// single node (the leader, epoch 0, is the only replica, so acks=1 and
+// acks=-1 are answered alike once the append is done).
+//
+// Per partition, in Kafka's order: v0-2 UNSUPPORTED_VERSION (message formats
+// v0/v1, removed in Kafka 4.0); unknown topic or partition
+// UNKNOWN_TOPIC_OR_PARTITION (produce never creates topics); records that are
+// not exactly one magic-2 batch INVALID_RECORD, zstd before v7
+// UNSUPPORTED_COMPRESSION_TYPE (ProduceRequest.validateRecords); an internal
+// topic INVALID_TOPIC_EXCEPTION; acks other than -1, 0, 1
+// INVALID_REQUIRED_ACKS; then the log's own checks. Transactional batches
+// without a transactional id fail the whole request with
+// TRANSACTIONAL_ID_AUTHORIZATION_FAILED.
+//
+// acks=0: no response at all; if any partition failed, the connection is
+// closed instead, as Kafka does, so the producer notices and refreshes.
+//
+// Not supported: transactions (see INVALID_TXN_STATE below), per-record
+// record_errors (the message says which record), throttling. Appends run on
+// the io thread, including the fsync under flush.messages=1: the broker has
+// no blocking pool yet.
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "broker/broker.h"
+#include "broker/handlers/handlers.h"
+#include "protocol/base/logging.h"
+#include "protocol/compression.h"
+#include "protocol/record_batch.h"
+#include "storage/errors.h"
+#include "storage/log_manager.h"
+#include "storage/partition_log.h"
+
+namespace brook::broker {
+namespace {
+
+const Logger kLog("produce");
+
+using PartitionResponse = ProduceResponse::PartitionProduceResponse;
+
+ErrorCode ToProduceError(const Status& s) {
+  using storage::Errc;
+  const std::error_code code = s.code();
+  if (code == Errc::kCorruptBatch) return ErrorCode::kCorruptMessage;
+  if (code == Errc::kInvalidRecord) return ErrorCode::kInvalidRecord;
+  if (code == Errc::kRecordTooLarge) return ErrorCode::kMessageTooLarge;
+  if (code == Errc::kOutOfOrderSequence || code == Errc::kSequenceGap) {
+    return ErrorCode::kOutOfOrderSequenceNumber;
+  }
+  if (code == Errc::kDuplicateSequence) return ErrorCode::kDuplicateSequenceNumber;
+  // Since KIP-588 a partition leader answers a fenced epoch with
+  // INVALID_PRODUCER_EPOCH; only the coordinator says PRODUCER_FENCED.
+  if (code == Errc::kInvalidProducerEpoch || code == Errc::kProducerFenced) {
+    return ErrorCode::kInvalidProducerEpoch;
+  }
+  if (code == Errc::kInvalidTxnState) return ErrorCode::kInvalidTxnState;
+  if (code == Errc::kUnknownProducerId) return ErrorCode::kUnknownProducerId;
+  return ErrorCode::kUnknownServerError;  // ours: the caller logs it
+}
+
+// The first batch's header, when the bytes hold at least one.
+std::optional<RecordBatchHeader> FirstBatchHeader(const std::optional<std::string>& records) {
+  if (!records || records->size() < kRecordBatchHeaderSize) return std::nullopt;
+  return ReadRecordBatchHeader(*records);
+}
+
+// Kafka's ProduceRequest.validateRecords for v3+: exactly one batch, of
+// magic 2, and zstd only from v7. The log checks the batch itself.
+ErrorCode CheckRecords(const std::optional<std::string>& records, int16_t version) {
+  std::optional<RecordBatchHeader> first = FirstBatchHeader(records);
+  // Null, empty or too short to hold a batch: "at least one record batch".
+  if (!first) return ErrorCode::kInvalidRecord;
+  if (first->magic != kRecordBatchMagic) return ErrorCode::kInvalidRecord;
+  if (version < 7 && first->compression() == Compression::kZstd) {
+    return ErrorCode::kUnsupportedCompressionType;
+  }
+  if (first->batch_length < 0) return ErrorCode::kCorruptMessage;
+  const size_t first_size = kLogOverhead + static_cast<size_t>(first->batch_length);
+  if (records->size() > first_size) return ErrorCode::kInvalidRecord;  // more than one batch
+  return ErrorCode::kNone;
+}
+
+bool IsInternalTopic(std::string_view topic) {
+  return topic == "__consumer_offsets" || topic == "__transaction_state";
+}
+
+PartitionResponse Failed(int32_t index, ErrorCode error) {
+  return PartitionResponse{.index = index,
+                           .error_code = error,
+                           .base_offset = -1,
+                           .log_append_time_ms = -1,
+                           .log_start_offset = -1};
+}
+
+PartitionResponse ProducePartition(RequestContext& ctx, const ProduceRequest& req,
+                                   const std::string& topic,
+                                   ProduceRequest::PartitionProduceData& data) {
+  if (ctx.api_version() < 3) return Failed(data.index, ErrorCode::kUnsupportedVersion);
+  std::shared_ptr<storage::PartitionLog> log = ctx.broker().logs().Partition(topic, data.index);
+  if (!log) return Failed(data.index, ErrorCode::kUnknownTopicOrPartition);
+  if (ErrorCode e = CheckRecords(data.records, ctx.api_version()); e != ErrorCode::kNone) {
+    return Failed(data.index, e);
+  }
+  if (IsInternalTopic(topic)) return Failed(data.index, ErrorCode::kInvalidTopicException);
+  if (req.acks != 0 && req.acks != 1 && req.acks != -1) {
+    return Failed(data.index, ErrorCode::kInvalidRequiredAcks);
+  }
+  if (req.transactional_id) {
+    // Transactions are not implemented yet. Kafka appends a transactional
+    // produce only to partitions added to the ongoing transaction
+    // (AddPartitionsToTxn); with no coordinator none ever is, so the answer is
+    // the one Kafka gives for a partition outside the transaction.
+    return Failed(data.index, ErrorCode::kInvalidTxnState);
+  }
+
+  Result<storage::AppendResult> appended =
+      log->Append(std::move(*data.records), /*leader_epoch=*/0);
+  if (!appended.ok()) {
+    PartitionResponse resp = Failed(data.index, ToProduceError(appended.status()));
+    if (resp.error_code == ErrorCode::kUnknownServerError) {
+      kLog.Error("produce to ", topic, "-", data.index, ": ", appended.status().ToString());
+    } else {
+      resp.error_message = appended.status().context();  // v8+
+    }
+    return resp;
+  }
+  if (!appended->duplicate) ctx.broker().NotifyAppended(topic, data.index);
+  return PartitionResponse{.index = data.index,
+                           .error_code = ErrorCode::kNone,
+                           .base_offset = appended->base_offset,
+                           .log_append_time_ms = appended->log_append_time_ms,
+                           .log_start_offset = appended->log_start_offset};
+}
+
+// Kafka's ProduceRequest.hasTransactionalRecords: judged by each partition's first batch.
+bool HasTransactionalRecords(const ProduceRequest& req) {
+  for (const auto& topic : req.topic_data) {
+    for (const auto& partition : topic.partition_data) {
+      std::optional<RecordBatchHeader> first = FirstBatchHeader(partition.records);
+      if (first && first->magic == kRecordBatchMagic && first->is_transactional()) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+asio::awaitable<MaybeResponse<ProduceResponse>> HandleProduce(RequestContext& ctx,
+                                                              ProduceRequest req) {
+  const bool unauthorized_transactional =
+      ctx.api_version() >= 3 && !req.transactional_id && HasTransactionalRecords(req);
+  ProduceResponse resp;
+  bool any_failed = false;
+  for (auto& topic : req.topic_data) {
+    auto& topic_resp = resp.responses.emplace_back();
+    topic_resp.name = topic.name;
+    for (auto& partition : topic.partition_data) {
+      PartitionResponse p =
+          unauthorized_transactional
+              ? Failed(partition.index, ErrorCode::kTransactionalIdAuthorizationFailed)
+              : ProducePartition(ctx, req, topic.name, partition);
+      any_failed = any_failed || p.error_code != ErrorCode::kNone;
+      topic_resp.partition_responses.push_back(std::move(p));
+    }
+  }
+  if (req.acks == 0) {
+    if (any_failed) {
+      kLog.Debug("acks=0 produce from ", ctx.peer(), " failed; closing the connection");
+    }
+    co_return MaybeResponse<ProduceResponse>{.response = std::nullopt,
+                                             .close_connection = any_failed};
+  }
+  co_return MaybeResponse<ProduceResponse>{.response = std::move(resp)};
+}
+
+}  // namespace brook::broker
