@@ -26,32 +26,33 @@
 
 namespace brook::broker {
 
-asio::awaitable<ApiVersionsResponse> HandleApiVersions(RequestContext& ctx, ApiVersionsRequest req);
-asio::awaitable<FetchResponse> HandleFetch(RequestContext& ctx, FetchRequest req);
-asio::awaitable<MetadataResponse> HandleMetadata(RequestContext& ctx, MetadataRequest req);
-                                                                 CreatePartitionsRequest req);
-                                                               DescribeClusterRequest req);
-                                                               DescribeConfigsRequest req);
-                                                              ProduceRequest req);
-                                                             InitProducerIdRequest req);
-                                                           DeleteRecordsRequest req);
-                                                         AlterConfigsRequest req);
-                                                         CreateTopicsRequest req);
-                                                         DeleteTopicsRequest req);
-    RequestContext& ctx, IncrementalAlterConfigsRequest req);
-    RequestContext& ctx, OffsetForLeaderEpochRequest req);
+// In api-key order.
 // acks=0: no response, or a closed connection when a partition failed.
-asio::awaitable<AlterConfigsResponse> HandleAlterConfigs(RequestContext& ctx,
-asio::awaitable<CreatePartitionsResponse> HandleCreatePartitions(RequestContext& ctx,
-asio::awaitable<CreateTopicsResponse> HandleCreateTopics(RequestContext& ctx,
-asio::awaitable<DeleteRecordsResponse> HandleDeleteRecords(RequestContext& ctx,
-asio::awaitable<DeleteTopicsResponse> HandleDeleteTopics(RequestContext& ctx,
-asio::awaitable<DescribeClusterResponse> HandleDescribeCluster(RequestContext& ctx,
-asio::awaitable<DescribeConfigsResponse> HandleDescribeConfigs(RequestContext& ctx,
-asio::awaitable<IncrementalAlterConfigsResponse> HandleIncrementalAlterConfigs(
-asio::awaitable<InitProducerIdResponse> HandleInitProducerId(RequestContext& ctx,
-asio::awaitable<ListOffsetsResponse> HandleListOffsets(RequestContext& ctx, ListOffsetsRequest req);
 asio::awaitable<MaybeResponse<ProduceResponse>> HandleProduce(RequestContext& ctx,
+                                                              ProduceRequest req);
+asio::awaitable<FetchResponse> HandleFetch(RequestContext& ctx, FetchRequest req);
+asio::awaitable<ListOffsetsResponse> HandleListOffsets(RequestContext& ctx, ListOffsetsRequest req);
+asio::awaitable<MetadataResponse> HandleMetadata(RequestContext& ctx, MetadataRequest req);
+asio::awaitable<ApiVersionsResponse> HandleApiVersions(RequestContext& ctx, ApiVersionsRequest req);
+asio::awaitable<CreateTopicsResponse> HandleCreateTopics(RequestContext& ctx,
+                                                         CreateTopicsRequest req);
+asio::awaitable<DeleteTopicsResponse> HandleDeleteTopics(RequestContext& ctx,
+                                                         DeleteTopicsRequest req);
+asio::awaitable<DeleteRecordsResponse> HandleDeleteRecords(RequestContext& ctx,
+                                                           DeleteRecordsRequest req);
+asio::awaitable<InitProducerIdResponse> HandleInitProducerId(RequestContext& ctx,
+                                                             InitProducerIdRequest req);
 asio::awaitable<OffsetForLeaderEpochResponse> HandleOffsetForLeaderEpoch(
+    RequestContext& ctx, OffsetForLeaderEpochRequest req);
+asio::awaitable<DescribeConfigsResponse> HandleDescribeConfigs(RequestContext& ctx,
+                                                               DescribeConfigsRequest req);
+asio::awaitable<AlterConfigsResponse> HandleAlterConfigs(RequestContext& ctx,
+                                                         AlterConfigsRequest req);
+asio::awaitable<CreatePartitionsResponse> HandleCreatePartitions(RequestContext& ctx,
+                                                                 CreatePartitionsRequest req);
+asio::awaitable<IncrementalAlterConfigsResponse> HandleIncrementalAlterConfigs(
+    RequestContext& ctx, IncrementalAlterConfigsRequest req);
+asio::awaitable<DescribeClusterResponse> HandleDescribeCluster(RequestContext& ctx,
+                                                               DescribeClusterRequest req);
 
 }  // namespace brook::broker
