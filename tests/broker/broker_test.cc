@@ -10,6 +10,7 @@
 #include "broker/handler_table.h"
 #include "tests/testing/raw_client.h"
 #include "tests/testing/serde_testing.h"
+#include "tests/testing/test_env.h"
 
 namespace brook::broker {
 namespace {
@@ -24,6 +25,7 @@ class BrokerTest : public ::testing::Test {
     config.listener_port = 0;
     config.cluster_id = "brook-test-cluster";
     config.memory = true;
+    config.io_threads = brook::testing::TestIoThreads();
     broker_ = std::make_unique<Broker>(config);
     Status s = broker_->Start();
     ASSERT_TRUE(s.ok()) << s.ToString();

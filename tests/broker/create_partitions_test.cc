@@ -9,6 +9,7 @@
 #include "broker/broker.h"
 #include "storage/log_manager.h"
 #include "tests/testing/raw_client.h"
+#include "tests/testing/test_env.h"
 
 namespace brook::broker {
 namespace {
@@ -25,6 +26,7 @@ class CreatePartitionsTest : public ::testing::Test {
     config.listener_port = 0;
     config.cluster_id = "brook-test-cluster";
     config.memory = true;
+    config.io_threads = brook::testing::TestIoThreads();
     Configure(config);
     broker_ = std::make_unique<Broker>(config);
     Status s = broker_->Start();

@@ -21,6 +21,7 @@
 #include "storage/log_manager.h"
 #include "storage/partition_log.h"
 #include "tests/testing/raw_client.h"
+#include "tests/testing/test_env.h"
 
 namespace brook::broker {
 
@@ -105,6 +106,7 @@ class DataPlaneTest : public ::testing::Test {
     config.listener_port = 0;
     config.cluster_id = "brook-test-cluster";
     config.memory = true;
+    config.io_threads = brook::testing::TestIoThreads();
     broker_ = std::make_unique<Broker>(config);
     Status s = broker_->Start();
     ASSERT_TRUE(s.ok()) << s.ToString();

@@ -16,6 +16,7 @@
 #include "storage/log_manager.h"
 #include "storage/partition_log.h"
 #include "tests/testing/raw_client.h"
+#include "tests/testing/test_env.h"
 
 namespace brook::broker {
 namespace {
@@ -79,6 +80,7 @@ class FetchTest : public ::testing::Test {
     config.listener_port = 0;
     config.cluster_id = "brook-test-cluster";
     config.memory = true;
+    config.io_threads = brook::testing::TestIoThreads();
     config.io_threads = 2;
     broker_ = std::make_unique<Broker>(config);
     Status s = broker_->Start();
@@ -159,14 +161,12 @@ TEST_F(FetchTest, ReadsRecordsBackAtEveryVersion) {
     if (v >= 11) {
       EXPECT_EQ(p.preferred_read_replica, -1) << "v" << v;
     }
-    EXPECT_EQ(Values(p.records), (std::vector<std::string>{"a", "b", "c", "d", "e"}))
-        << "v" << v;
+    EXPECT_EQ(Values(p.records), (std::vector<std::string>{"a", "b", "c", "d", "e"})) << "v" << v;
   }
   // From the middle of a batch: the whole batch comes back (the client skips).
   Result<FetchResponse> mid = Call(client, OnePartition(topic, 0, 4), 12);
   ASSERT_TRUE(mid.ok()) << mid.status().ToString();
-  EXPECT_EQ(Values(mid->responses[0].partitions[0].records),
-            (std::vector<std::string>{"d", "e"}));
+  EXPECT_EQ(Values(mid->responses[0].partitions[0].records), (std::vector<std::string>{"d", "e"}));
   // At the high watermark: nothing yet, no error.
   Result<FetchResponse> end = Call(client, OnePartition(topic, 0, 5), 12);
   ASSERT_TRUE(end.ok()) << end.status().ToString();
@@ -180,9 +180,10 @@ TEST_F(FetchTest, UnknownTopicsPartitionsAndIdsAreErrorsOfTheirOwn) {
   RawClient client = Connect();
 
   FetchRequest req = OnePartition(topic, 0, 0);
-  req.topics[0].partitions.push_back({.partition = 7, .fetch_offset = 0,
-                                      .partition_max_bytes = 1000});
-  req.topics.push_back({.topic = "missing", .topic_id = Uuid::Random(),
+  req.topics[0].partitions.push_back(
+      {.partition = 7, .fetch_offset = 0, .partition_max_bytes = 1000});
+  req.topics.push_back({.topic = "missing",
+                        .topic_id = Uuid::Random(),
                         .partitions = {{.partition = 0, .partition_max_bytes = 1000}}});
   for (int16_t v : {4, 12, 13, 17}) {
     Result<FetchResponse> resp = Call(client, req, v);
@@ -245,8 +246,7 @@ TEST_F(FetchTest, FullFetchesStaySessionlessAndIncrementalOnesAreRefused) {
       EXPECT_EQ(resp->session_id, 0);
       if (c.expected == ErrorCode::kNone) {
         ASSERT_EQ(resp->responses.size(), 1u);
-        EXPECT_EQ(Values(resp->responses[0].partitions[0].records),
-                  std::vector<std::string>{"a"});
+        EXPECT_EQ(Values(resp->responses[0].partitions[0].records), std::vector<std::string>{"a"});
       } else {
         EXPECT_TRUE(resp->responses.empty());
       }
@@ -362,11 +362,19 @@ TEST_F(FetchTest, StopDoesNotWaitForParkedFetches) {
 TEST_F(FetchTest, ReadCommittedStopsAtTheLastStableOffsetAndListsAbortedTransactions) {
   storage::TopicInfo topic = CreateTopic("t");
   Append("t", 0, {.values = {"plain0", "plain1"}});  // offsets 0-1
-  Append("t", 0, {.values = {"aborted0", "aborted1"},  // 2-3
-                  .producer_id = 5, .epoch = 0, .sequence = 0, .transactional = true});
+  Append("t", 0,
+         {.values = {"aborted0", "aborted1"},  // 2-3
+          .producer_id = 5,
+          .epoch = 0,
+          .sequence = 0,
+          .transactional = true});
   ASSERT_TRUE(Log("t").AppendMarker(5, 0, ControlRecordType::kAbort, 0, 0).ok());  // 4
-  Append("t", 0, {.values = {"open"},  // 5, still open
-                  .producer_id = 6, .epoch = 0, .sequence = 0, .transactional = true});
+  Append("t", 0,
+         {.values = {"open"},  // 5, still open
+          .producer_id = 6,
+          .epoch = 0,
+          .sequence = 0,
+          .transactional = true});
   RawClient client = Connect();
 
   FetchRequest req = OnePartition(topic, 0, 0);
@@ -381,9 +389,9 @@ TEST_F(FetchTest, ReadCommittedStopsAtTheLastStableOffsetAndListsAbortedTransact
     EXPECT_EQ(Values(p.records),
               (std::vector<std::string>{"plain0", "plain1", "aborted0", "aborted1"}));
     ASSERT_TRUE(p.aborted_transactions.has_value());
-    EXPECT_EQ(*p.aborted_transactions,
-              (std::vector<FetchResponse::AbortedTransaction>{{.producer_id = 5,
-                                                               .first_offset = 2}}));
+    EXPECT_EQ(
+        *p.aborted_transactions,
+        (std::vector<FetchResponse::AbortedTransaction>{{.producer_id = 5, .first_offset = 2}}));
   }
   // Nothing aborted in range: an empty list, not null.
   FetchRequest at_lso = OnePartition(topic, 0, 5);
@@ -399,8 +407,8 @@ TEST_F(FetchTest, ReadCommittedStopsAtTheLastStableOffsetAndListsAbortedTransact
   ASSERT_TRUE(uncommitted.ok());
   const auto& p = uncommitted->responses[0].partitions[0];
   EXPECT_EQ(p.aborted_transactions, std::nullopt);
-  EXPECT_EQ(Values(p.records), (std::vector<std::string>{"plain0", "plain1", "aborted0",
-                                                         "aborted1", "open"}));
+  EXPECT_EQ(Values(p.records),
+            (std::vector<std::string>{"plain0", "plain1", "aborted0", "aborted1", "open"}));
 
   req.isolation_level = 2;
   Result<FetchResponse> bad = Call(client, req, 12);

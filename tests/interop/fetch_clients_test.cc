@@ -28,6 +28,7 @@
 #include "storage/partition_log.h"
 #include "tests/testing/raw_client.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/test_env.h"
 
 namespace brook::broker {
 namespace {
@@ -111,6 +112,7 @@ class FetchClientsTest : public ::testing::Test {
     BrokerConfig config;
     config.listener_port = 0;
     config.memory = true;
+    config.io_threads = brook::testing::TestIoThreads();
     config.cluster_id = "fetch-interop";
     broker_ = std::make_unique<Broker>(config);
     Status s = broker_->Start();
