@@ -40,7 +40,7 @@ struct LogEscapedException {
 }  // namespace
 
 Broker::Broker(BrokerConfig config)
-    : config_(std::move(config)), io_(config_.io_threads), acceptor_(io_) {}
+    : config_(std::move(config)), io_(config_.io_threads), acceptor_(io_), accept_strand_(asio::make_strand(io_)) {}
 
 Broker::~Broker() { Stop(); }
 
@@ -138,7 +138,7 @@ Status Broker::Start() {
       config_.advertised_host.empty() ? config_.listener_host : config_.advertised_host;
   advertised_port_ = config_.advertised_port == 0 ? port_ : config_.advertised_port;
 
-  asio::co_spawn(io_, Accept(), LogEscapedException{"accept loop"});
+  asio::co_spawn(accept_strand_, Accept(), LogEscapedException{"accept loop"});
   threads_.reserve(static_cast<size_t>(config_.io_threads));
   for (int i = 0; i < config_.io_threads; ++i) threads_.emplace_back([this] { io_.run(); });
   stopping_ = false;
@@ -151,7 +151,7 @@ Status Broker::Start() {
 void Broker::Stop() {
   if (!started_) return;
   started_ = false;
-  asio::post(io_, [this] {
+  asio::post(accept_strand_, [this] {
     asio::error_code ignored;
     acceptor_.close(ignored);
   });

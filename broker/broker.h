@@ -13,6 +13,7 @@
 #include <asio/awaitable.hpp>
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
+#include <asio/strand.hpp>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
@@ -98,6 +99,8 @@ class Broker {
   FetchWaiters fetch_waiters_;
   asio::io_context io_;
   asio::ip::tcp::acceptor acceptor_;
+  // The accept loop and the close at Stop run here, never at the same time.
+  asio::strand<asio::io_context::executor_type> accept_strand_;
   std::vector<std::thread> threads_;
   bool started_ = false;
 };
