@@ -9,6 +9,7 @@
 #include <exception>
 
 #include "broker/connection.h"
+#include "broker/group_coordinator.h"
 #include "broker/producer_ids.h"
 #include "protocol/base/logging.h"
 #include "protocol/base/uuid.h"
@@ -81,6 +82,13 @@ Status Broker::OpenStorage() {
   if (!logs.ok()) return logs.status();
   logs_ = std::move(logs).value();
   producer_ids_ = std::make_unique<ProducerIdManager>(*catalog_);
+  if (!groups_) {
+    groups_ = std::make_unique<GroupCoordinator>(
+        io_, GroupCoordinatorOptions{
+                 .min_session_timeout_ms = config_.group_min_session_timeout_ms,
+                 .max_session_timeout_ms = config_.group_max_session_timeout_ms,
+                 .initial_rebalance_delay_ms = config_.group_initial_rebalance_delay_ms});
+  }
   return Status::Ok();
 }
 
@@ -139,6 +147,7 @@ Status Broker::Start() {
   advertised_port_ = config_.advertised_port == 0 ? port_ : config_.advertised_port;
 
   asio::co_spawn(io_, Accept(), LogEscapedException{"accept loop"});
+  groups_->Start();
   threads_.reserve(static_cast<size_t>(config_.io_threads));
   for (int i = 0; i < config_.io_threads; ++i) threads_.emplace_back([this] { io_.run(); });
   stopping_ = false;

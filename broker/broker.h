@@ -33,6 +33,7 @@ class MetadataStore;
 
 namespace brook::broker {
 
+class GroupCoordinator;
 class ProducerIdManager;
 
 // Start and Stop are called from the owning thread; everything else the
@@ -67,6 +68,8 @@ class Broker {
   FetchWaiters& fetch_waiters() { return fetch_waiters_; }
   // Producer ids for InitProducerId. REQUIRES: Start() succeeded.
   ProducerIdManager& producer_ids() { return *producer_ids_; }
+  // Consumer groups and their committed offsets. REQUIRES: Start() succeeded.
+  GroupCoordinator& groups() { return *groups_; }
   // Wakes the fetches parked on the partition; call after every successful
   // append to it (produce, transaction markers). Any thread.
   void NotifyAppended(const std::string& topic, int32_t partition);
@@ -98,6 +101,9 @@ class Broker {
   FetchWaiters fetch_waiters_;
   asio::io_context io_;
   asio::ip::tcp::acceptor acceptor_;
+  // After io_: destroyed first, while the io_context (and its strand) lives;
+  // parked group requests are destroyed with the io_context.
+  std::unique_ptr<GroupCoordinator> groups_;
   std::vector<std::thread> threads_;
   bool started_ = false;
 };
