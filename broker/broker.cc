@@ -76,9 +76,11 @@ Status Broker::OpenStorage() {
   } else {
     cluster_id_ = config_.cluster_id;
   }
-  Result<std::unique_ptr<storage::LogManager>> logs = storage::LogManager::Open(
-      {.fs = fs_.get(), .catalog = catalog_.get(), .defaults = config_.log_defaults,
-       .now = &Broker::NowMs});
+  Result<std::unique_ptr<storage::LogManager>> logs =
+      storage::LogManager::Open({.fs = fs_.get(),
+                                 .catalog = catalog_.get(),
+                                 .defaults = config_.log_defaults,
+                                 .now = &Broker::NowMs});
   if (!logs.ok()) return logs.status();
   logs_ = std::move(logs).value();
   producer_ids_ = std::make_unique<ProducerIdManager>(*catalog_);
@@ -87,8 +89,11 @@ Status Broker::OpenStorage() {
         io_, GroupCoordinatorOptions{
                  .min_session_timeout_ms = config_.group_min_session_timeout_ms,
                  .max_session_timeout_ms = config_.group_max_session_timeout_ms,
-                 .initial_rebalance_delay_ms = config_.group_initial_rebalance_delay_ms});
+                 .initial_rebalance_delay_ms = config_.group_initial_rebalance_delay_ms,
+                 .logs = logs_.get(),
+                 .now_ms = &Broker::NowMs});
   }
+  if (Status s = groups_->Load(); !s.ok()) return s;
   return Status::Ok();
 }
 
@@ -104,8 +109,8 @@ void Broker::RunMaintenance() {
     Status s;
     if (std::chrono::steady_clock::now() >= next_retention) {
       s = logs_->RunMaintenance();
-      next_retention = std::chrono::steady_clock::now() +
-                       milliseconds(config_.log_retention_check_interval_ms);
+      next_retention =
+          std::chrono::steady_clock::now() + milliseconds(config_.log_retention_check_interval_ms);
     } else {
       s = logs_->Checkpoint();
     }

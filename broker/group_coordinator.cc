@@ -7,14 +7,31 @@
 #include <asio/use_awaitable.hpp>
 #include <cctype>
 #include <exception>
+#include <set>
 
+#include "broker/group_records.h"
 #include "protocol/base/logging.h"
 #include "protocol/base/uuid.h"
+#include "protocol/record_batch.h"
+#include "storage/errors.h"
+#include "storage/log_manager.h"
+#include "storage/partition_log.h"
 
 namespace brook::broker {
 namespace {
 
 const Logger kLog("groups");
+
+// Kafka's offset.metadata.max.bytes default.
+constexpr size_t kOffsetMetadataMaxBytes = 4096;
+
+// Appending to __consumer_offsets failed: as Kafka's GroupMetadataManager
+// maps append errors for commits.
+ErrorCode ToCommitError(const Status& s) {
+  if (s.code() == storage::Errc::kRecordTooLarge) return ErrorCode::kInvalidCommitOffsetSize;
+  if (s.code() == storage::Errc::kNotFound) return ErrorCode::kCoordinatorNotAvailable;
+  return ErrorCode::kUnknownServerError;  // ours: logged where it happened
+}
 
 // DescribeGroups v3+ authorized_operations without ACLs: READ, DELETE, DESCRIBE.
 constexpr int32_t kGroupOperations = (1 << 3) | (1 << 6) | (1 << 8);
@@ -318,6 +335,7 @@ void GroupCoordinator::CompleteJoin(Group& group) {
   if (group.members().empty()) {
     group.set_protocol_name(std::nullopt);
     group.set_state(GroupState::kEmpty);
+    StoreGroup(group);
     return;
   }
   group.set_protocol_name(group.SelectProtocol());
@@ -435,6 +453,7 @@ asio::awaitable<SyncGroupResponse> GroupCoordinator::DoSyncGroup(SyncGroupReques
       if (Member* target = group->Find(a.member_id)) target->assignment = a.assignment;
     }
     group->set_state(GroupState::kStable);
+    StoreGroup(*group);
     PropagateAssignments(*group);
   }
   co_return co_await Wait(std::move(parked));
@@ -584,6 +603,19 @@ GroupCoordinator::DoDeleteGroups(std::vector<std::string> groups) {
       r.error_code = ErrorCode::kNonEmptyGroup;
       continue;
     }
+    std::vector<Record> tombstones;
+    for (const auto& [tp, committed] : group->offsets()) {
+      tombstones.push_back(
+          {.key = EncodeOffsetCommitKey({.group = id, .topic = tp.first, .partition = tp.second})});
+    }
+    tombstones.push_back({.key = EncodeGroupMetadataKey({.group = id})});
+    for (size_t i = 0; i < tombstones.size(); ++i) {
+      tombstones[i].offset_delta = static_cast<int32_t>(i);
+    }
+    if (ErrorCode e = AppendRecords(id, tombstones); e != ErrorCode::kNone) {
+      r.error_code = e;
+      continue;
+    }
     group->set_state(GroupState::kDead);
     groups_.erase(id);
   }
@@ -623,6 +655,393 @@ void GroupCoordinator::ExpireDeadlines(Group& group, SteadyTime now) {
       CompleteJoin(group);
     }
   }
+}
+
+// Offsets.
+
+asio::awaitable<OffsetCommitResponse> GroupCoordinator::OffsetCommit(OffsetCommitRequest req,
+                                                                     int16_t version) {
+  co_return co_await asio::co_spawn(strand_, DoOffsetCommit(std::move(req), version),
+                                    asio::use_awaitable);
+}
+
+asio::awaitable<OffsetFetchResponse::OffsetFetchResponseGroup> GroupCoordinator::FetchOffsets(
+    OffsetFetchRequest::OffsetFetchRequestGroup req) {
+  co_return co_await asio::co_spawn(strand_, DoFetchOffsets(std::move(req)), asio::use_awaitable);
+}
+
+asio::awaitable<OffsetDeleteResponse> GroupCoordinator::OffsetDelete(OffsetDeleteRequest req) {
+  co_return co_await asio::co_spawn(strand_, DoOffsetDelete(std::move(req)), asio::use_awaitable);
+}
+
+Group& GroupCoordinator::GetOrCreateGroup(const std::string& group_id) {
+  auto it = groups_.find(group_id);
+  if (it == groups_.end()) {
+    it = groups_.emplace(group_id, std::make_unique<Group>(group_id)).first;
+  }
+  return *it->second;
+}
+
+// Kafka's handleCommitOffsets / validateOffsetCommit for classic groups.
+asio::awaitable<OffsetCommitResponse> GroupCoordinator::DoOffsetCommit(OffsetCommitRequest req,
+                                                                       int16_t version) {
+  const int32_t generation = req.generation_id_or_member_epoch;
+  const bool simple = generation < 0 && req.member_id.empty() &&
+                      !(version >= 7 && req.group_instance_id.has_value());
+  ErrorCode error = ErrorCode::kNone;
+  Group* group = FindGroup(req.group_id);
+  if (group == nullptr) {
+    // Only a group that does not use the coordinator for membership may
+    // start out with a commit; anything else is from an older generation.
+    if (generation < 0) {
+      group = &GetOrCreateGroup(req.group_id);
+    } else {
+      error = ErrorCode::kIllegalGeneration;
+    }
+  }
+  if (error == ErrorCode::kNone) {
+    if (group->Is(GroupState::kDead)) {
+      error = ErrorCode::kCoordinatorNotAvailable;
+    } else if (!simple) {
+      if (group->IsStaticMemberFenced(req.group_instance_id, req.member_id)) {
+        error = ErrorCode::kFencedInstanceId;
+      } else if (!group->Has(req.member_id)) {
+        error = ErrorCode::kUnknownMemberId;
+      } else if (generation != group->generation()) {
+        error = ErrorCode::kIllegalGeneration;
+      }
+    } else if (!group->Is(GroupState::kEmpty)) {
+      error = ErrorCode::kUnknownMemberId;  // only members commit for a group with members
+    }
+  }
+  if (error == ErrorCode::kNone && group->Is(GroupState::kCompletingRebalance)) {
+    error = ErrorCode::kRebalanceInProgress;
+  }
+  if (error == ErrorCode::kNone && !simple) {
+    if (Member* m = group->Find(req.member_id)) ScheduleSession(*m);
+  }
+
+  OffsetCommitResponse resp;
+  std::vector<Record> records;
+  std::vector<std::pair<std::pair<std::string, int32_t>, CommittedOffset>> accepted;
+  const int64_t now = options_.now_ms != nullptr ? options_.now_ms() : 0;
+  for (const auto& topic : req.topics) {
+    auto& rt = resp.topics.emplace_back();
+    rt.name = topic.name;
+    for (const auto& p : topic.partitions) {
+      auto& rp = rt.partitions.emplace_back();
+      rp.partition_index = p.partition_index;
+      if (error != ErrorCode::kNone) {
+        rp.error_code = error;
+      } else if (options_.logs == nullptr ||
+                 options_.logs->Partition(topic.name, p.partition_index) == nullptr) {
+        rp.error_code = ErrorCode::kUnknownTopicOrPartition;
+      } else if (p.committed_metadata && p.committed_metadata->size() > kOffsetMetadataMaxBytes) {
+        rp.error_code = ErrorCode::kOffsetMetadataTooLarge;
+      } else {
+        CommittedOffset c{.offset = p.committed_offset,
+                          .leader_epoch = version >= 6 ? p.committed_leader_epoch : -1,
+                          .metadata = p.committed_metadata.value_or(""),
+                          .commit_timestamp = now};
+        records.push_back(
+            {.offset_delta = static_cast<int32_t>(records.size()),
+             .key = EncodeOffsetCommitKey(
+                 {.group = req.group_id, .topic = topic.name, .partition = p.partition_index}),
+             .value = EncodeOffsetCommitValue({.offset = c.offset,
+                                               .leader_epoch = c.leader_epoch,
+                                               .metadata = c.metadata,
+                                               .commit_timestamp = c.commit_timestamp})});
+        accepted.push_back({{topic.name, p.partition_index}, std::move(c)});
+      }
+    }
+  }
+  if (records.empty()) co_return resp;
+  const ErrorCode append_error = AppendRecords(req.group_id, records);
+  if (append_error != ErrorCode::kNone) {
+    for (auto& rt : resp.topics) {
+      for (auto& rp : rt.partitions) {
+        if (rp.error_code == ErrorCode::kNone) rp.error_code = append_error;
+      }
+    }
+    co_return resp;
+  }
+  // The group may have been created for this commit; it exists still (the
+  // strand was never left).
+  Group& target = GetOrCreateGroup(req.group_id);
+  for (auto& [tp, c] : accepted) target.offsets()[tp] = std::move(c);
+  co_return resp;
+}
+
+// Kafka's handleFetchOffsets: -1 (and empty metadata) for partitions without
+// a commit; every committed partition when topics is null.
+asio::awaitable<OffsetFetchResponse::OffsetFetchResponseGroup> GroupCoordinator::DoFetchOffsets(
+    OffsetFetchRequest::OffsetFetchRequestGroup req) {
+  OffsetFetchResponse::OffsetFetchResponseGroup out;
+  out.group_id = req.group_id;
+  Group* group = FindGroup(req.group_id);
+  auto partition_result = [&](const std::string& topic, int32_t partition) {
+    OffsetFetchResponse::OffsetFetchResponsePartitions r{
+        .partition_index = partition, .committed_offset = -1, .metadata = std::string()};
+    if (group == nullptr) return r;
+    auto it = group->offsets().find({topic, partition});
+    if (it == group->offsets().end()) return r;
+    r.committed_offset = it->second.offset;
+    r.committed_leader_epoch = it->second.leader_epoch;
+    r.metadata = it->second.metadata;
+    return r;
+  };
+  if (req.topics) {
+    for (const auto& topic : *req.topics) {
+      auto& t = out.topics.emplace_back();
+      t.name = topic.name;
+      for (int32_t p : topic.partition_indexes) {
+        t.partitions.push_back(partition_result(topic.name, p));
+      }
+    }
+    co_return out;
+  }
+  if (group == nullptr) co_return out;
+  for (const auto& [tp, c] : group->offsets()) {
+    if (out.topics.empty() || out.topics.back().name != tp.first) {
+      out.topics.emplace_back().name = tp.first;
+    }
+    out.topics.back().partitions.push_back(partition_result(tp.first, tp.second));
+  }
+  co_return out;
+}
+
+namespace {
+
+// The topics of a consumer protocol subscription (ConsumerProtocolSubscription:
+// int16 version, then an array of topic names); empty when it does not parse.
+std::vector<std::string> SubscribedTopics(std::string_view metadata) {
+  std::vector<std::string> topics;
+  auto u16 = [&](size_t at) {
+    return static_cast<uint16_t>((static_cast<uint8_t>(metadata[at]) << 8) |
+                                 static_cast<uint8_t>(metadata[at + 1]));
+  };
+  if (metadata.size() < 6) return topics;
+  const uint32_t count = (static_cast<uint32_t>(u16(2)) << 16) | u16(4);
+  size_t at = 6;
+  for (uint32_t i = 0; i < count && count < 100000; ++i) {
+    if (at + 2 > metadata.size()) return {};
+    const size_t len = u16(at);
+    at += 2;
+    if (at + len > metadata.size()) return {};
+    topics.emplace_back(metadata.substr(at, len));
+    at += len;
+  }
+  return topics;
+}
+
+}  // namespace
+
+// Kafka's handleDeleteOffsets: an empty group loses any offset; a consumer
+// group with members keeps those of topics it subscribes to.
+asio::awaitable<OffsetDeleteResponse> GroupCoordinator::DoOffsetDelete(OffsetDeleteRequest req) {
+  OffsetDeleteResponse resp;
+  Group* group = FindGroup(req.group_id);
+  if (group == nullptr || group->Is(GroupState::kDead)) {
+    resp.error_code = ErrorCode::kGroupIdNotFound;
+    co_return resp;
+  }
+  const bool empty = group->Is(GroupState::kEmpty);
+  const bool consumer = group->protocol_type() == "consumer";
+  if (!empty && !consumer) {
+    resp.error_code = ErrorCode::kNonEmptyGroup;
+    co_return resp;
+  }
+  std::set<std::string> subscribed;
+  if (!empty) {
+    for (const auto& [id, m] : group->members()) {
+      for (const auto& p : m.protocols) {
+        for (std::string& t : SubscribedTopics(p.metadata)) subscribed.insert(std::move(t));
+      }
+    }
+  }
+  std::vector<Record> tombstones;
+  std::vector<std::pair<std::string, int32_t>> deleted;
+  for (const auto& topic : req.topics) {
+    auto& rt = resp.topics.emplace_back();
+    rt.name = topic.name;
+    for (const auto& p : topic.partitions) {
+      auto& rp = rt.partitions.emplace_back();
+      rp.partition_index = p.partition_index;
+      if (options_.logs == nullptr ||
+          options_.logs->Partition(topic.name, p.partition_index) == nullptr) {
+        rp.error_code = ErrorCode::kUnknownTopicOrPartition;
+      } else if (subscribed.count(topic.name) != 0) {
+        rp.error_code = ErrorCode::kGroupSubscribedToTopic;
+      } else if (group->offsets().count({topic.name, p.partition_index}) != 0) {
+        tombstones.push_back(
+            {.offset_delta = static_cast<int32_t>(tombstones.size()),
+             .key = EncodeOffsetCommitKey(
+                 {.group = req.group_id, .topic = topic.name, .partition = p.partition_index})});
+        deleted.emplace_back(topic.name, p.partition_index);
+      }
+    }
+  }
+  if (tombstones.empty()) co_return resp;
+  if (ErrorCode e = AppendRecords(req.group_id, tombstones); e != ErrorCode::kNone) {
+    resp.error_code = e;
+    resp.topics.clear();
+    co_return resp;
+  }
+  for (const auto& tp : deleted) group->offsets().erase(tp);
+  co_return resp;
+}
+
+ErrorCode GroupCoordinator::AppendRecords(const std::string& group_id,
+                                          std::span<const Record> records) {
+  if (options_.logs == nullptr) return ErrorCode::kCoordinatorNotAvailable;
+  storage::LogManager& logs = *options_.logs;
+  const int32_t partition = OffsetsPartitionFor(group_id, kOffsetsTopicPartitions);
+  std::shared_ptr<storage::PartitionLog> log = logs.Partition(kOffsetsTopic, partition);
+  if (log == nullptr) {
+    Result<storage::TopicInfo> created =
+        logs.CreateTopic(kOffsetsTopic, kOffsetsTopicPartitions, {{"cleanup.policy", "compact"}});
+    if (!created.ok() && created.status().code() != storage::Errc::kDuplicateTopic) {
+      kLog.Error("creating ", kOffsetsTopic, ": ", created.status().ToString());
+      return ErrorCode::kCoordinatorNotAvailable;
+    }
+    log = logs.Partition(kOffsetsTopic, partition);
+    if (log == nullptr) return ErrorCode::kCoordinatorNotAvailable;
+  }
+  RecordBatchHeader header;
+  header.base_timestamp = options_.now_ms != nullptr ? options_.now_ms() : 0;
+  Result<std::string> batch = BuildRecordBatch(header, Compression::kNone, records);
+  if (!batch.ok()) {
+    kLog.Error("building a batch for group ", group_id, ": ", batch.status().ToString());
+    return ErrorCode::kUnknownServerError;
+  }
+  Result<storage::AppendResult> appended = log->Append(std::move(batch).value(), 0);
+  if (!appended.ok()) {
+    kLog.Error("appending to ", kOffsetsTopic, "-", partition, " for group ", group_id, ": ",
+               appended.status().ToString());
+    return ToCommitError(appended.status());
+  }
+  return ErrorCode::kNone;
+}
+
+void GroupCoordinator::StoreGroup(const Group& group) {
+  GroupMetadataValue value;
+  value.protocol_type = group.protocol_type().value_or("");
+  value.generation = group.generation();
+  value.protocol = group.protocol_name();
+  if (!group.leader().empty()) value.leader = group.leader();
+  value.current_state_timestamp = options_.now_ms != nullptr ? options_.now_ms() : -1;
+  for (const auto& [id, m] : group.members()) {
+    value.members.push_back(
+        {.member_id = id,
+         .group_instance_id = m.instance_id,
+         .client_id = m.client_id,
+         .client_host = m.client_host,
+         .rebalance_timeout = m.rebalance_timeout_ms,
+         .session_timeout = m.session_timeout_ms,
+         .subscription = group.protocol_name() ? m.MetadataFor(*group.protocol_name()) : "",
+         .assignment = m.assignment});
+  }
+  const Record record{.key = EncodeGroupMetadataKey({.group = group.id()}),
+                      .value = EncodeGroupMetadataValue(value)};
+  // A lost metadata record costs a rebalance after a restart, nothing more.
+  (void)AppendRecords(group.id(), std::span<const Record>(&record, 1));
+}
+
+void GroupCoordinator::ApplyLoadedRecord(const RecordView& record) {
+  if (!record.key) return;
+  Result<GroupRecordKey> key = ParseGroupRecordKey(*record.key);
+  if (!key.ok()) {
+    kLog.Warn("skipping a ", kOffsetsTopic, " record with a bad key: ", key.status().ToString());
+    return;
+  }
+  if (key->offset) {
+    const OffsetCommitKey& k = *key->offset;
+    if (!record.value) {
+      if (Group* g = FindGroup(k.group)) g->offsets().erase({k.topic, k.partition});
+      return;
+    }
+    Result<OffsetCommitValue> v = ParseOffsetCommitValue(*record.value);
+    if (!v.ok()) {
+      kLog.Warn("skipping offset record of group ", k.group, ": ", v.status().ToString());
+      return;
+    }
+    GetOrCreateGroup(k.group).offsets()[{k.topic, k.partition}] =
+        CommittedOffset{.offset = v->offset,
+                        .leader_epoch = v->leader_epoch,
+                        .metadata = v->metadata,
+                        .commit_timestamp = v->commit_timestamp};
+    return;
+  }
+  const std::string& id = key->group->group;
+  if (!record.value) {
+    groups_.erase(id);  // DeleteGroups: its offsets were tombstoned just before
+    return;
+  }
+  Result<GroupMetadataValue> v = ParseGroupMetadataValue(*record.value);
+  if (!v.ok()) {
+    kLog.Warn("skipping metadata record of group ", id, ": ", v.status().ToString());
+    return;
+  }
+  // A fresh Group with the stored generation; the offsets loaded so far stay.
+  auto fresh = std::make_unique<Group>(id);
+  if (Group* old = FindGroup(id)) fresh->offsets() = std::move(old->offsets());
+  fresh->set_generation(v->generation);
+  if (!v->protocol_type.empty()) fresh->set_protocol_type(v->protocol_type);
+  fresh->set_protocol_name(v->protocol);
+  for (const auto& mm : v->members) {
+    Member m;
+    m.id = mm.member_id;
+    m.instance_id = mm.group_instance_id;
+    m.client_id = mm.client_id;
+    m.client_host = mm.client_host;
+    m.session_timeout_ms = mm.session_timeout;
+    m.rebalance_timeout_ms = mm.rebalance_timeout;
+    m.protocol_type = v->protocol_type;
+    if (v->protocol) m.protocols = {{.name = *v->protocol, .metadata = mm.subscription}};
+    m.assignment = mm.assignment;
+    ScheduleSession(m);  // members that do not come back expire
+    fresh->Add(std::move(m));
+  }
+  if (v->leader && fresh->Has(*v->leader)) fresh->set_leader(*v->leader);
+  fresh->set_state(fresh->members().empty() ? GroupState::kEmpty : GroupState::kStable);
+  groups_[id] = std::move(fresh);
+}
+
+Status GroupCoordinator::Load() {
+  if (options_.logs == nullptr) return Status::Ok();
+  storage::LogManager& logs = *options_.logs;
+  if (!logs.Topic(kOffsetsTopic)) return Status::Ok();
+  size_t records = 0;
+  for (int32_t p = 0;; ++p) {
+    std::shared_ptr<storage::PartitionLog> log = logs.Partition(kOffsetsTopic, p);
+    if (log == nullptr) break;
+    int64_t offset = log->log_start_offset();
+    while (offset < log->high_watermark()) {
+      Result<storage::ReadResult> read =
+          log->Read(offset, 1 << 20, storage::IsolationLevel::kReadUncommitted);
+      if (!read.ok()) return read.status();
+      if (read->records.empty()) break;
+      RecordBatchReader reader(read->records);
+      const int64_t before = offset;
+      for (;;) {
+        Result<std::optional<RecordBatchView>> batch = reader.Next();
+        if (!batch.ok()) return batch.status();
+        if (!*batch) break;
+        offset = (*batch)->header().next_offset();
+        if ((*batch)->header().is_control()) continue;
+        std::string scratch;
+        Status s = (*batch)->VisitRecords(64 << 20, &scratch, [&](const RecordView& r) {
+          ApplyLoadedRecord(r);
+          ++records;
+          return true;
+        });
+        if (!s.ok()) return s;
+      }
+      if (offset == before) break;
+    }
+  }
+  kLog.Info("loaded ", groups_.size(), " groups from ", records, " records of ", kOffsetsTopic);
+  return Status::Ok();
 }
 
 asio::awaitable<void> GroupCoordinator::Sweep() {

@@ -23,17 +23,27 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "broker/group.h"
+#include "protocol/base/status.h"
 #include "protocol/messages/delete_groups.h"
 #include "protocol/messages/describe_groups.h"
 #include "protocol/messages/heartbeat.h"
 #include "protocol/messages/join_group.h"
 #include "protocol/messages/leave_group.h"
 #include "protocol/messages/list_groups.h"
+#include "protocol/messages/offset_commit.h"
+#include "protocol/messages/offset_delete.h"
+#include "protocol/messages/offset_fetch.h"
 #include "protocol/messages/sync_group.h"
+#include "protocol/record.h"
+
+namespace brook::storage {
+class LogManager;
+}  // namespace brook::storage
 
 namespace brook::broker {
 
@@ -41,6 +51,9 @@ struct GroupCoordinatorOptions {
   int32_t min_session_timeout_ms = 6000;
   int32_t max_session_timeout_ms = 1800000;
   int64_t initial_rebalance_delay_ms = 0;
+  // Where __consumer_offsets lives; commit timestamps come from now_ms.
+  storage::LogManager* logs = nullptr;
+  int64_t (*now_ms)() = nullptr;
 };
 
 // Owns every Group; group state is read and written only on strand_. Every
@@ -53,6 +66,11 @@ class GroupCoordinator {
   GroupCoordinator(const GroupCoordinator&) = delete;
   GroupCoordinator& operator=(const GroupCoordinator&) = delete;
 
+  // Reads every group's committed offsets and metadata back from
+  // __consumer_offsets. Call once, before Start and before the io threads
+  // run: nothing can ask while it loads, so COORDINATOR_LOAD_IN_PROGRESS is
+  // never needed. Records that fail to decode are logged and skipped.
+  Status Load();
   // Starts the sweep timer. Call once, before the io threads run.
   void Start();
 
@@ -68,6 +86,11 @@ class GroupCoordinator {
       std::vector<std::string> groups, bool include_authorized_operations);
   asio::awaitable<std::vector<DeleteGroupsResponse::DeletableGroupResult>> DeleteGroups(
       std::vector<std::string> groups);
+  asio::awaitable<OffsetCommitResponse> OffsetCommit(OffsetCommitRequest req, int16_t version);
+  // One group of an OffsetFetch (the v8+ layout; the handler reshapes it for v1-7).
+  asio::awaitable<OffsetFetchResponse::OffsetFetchResponseGroup> FetchOffsets(
+      OffsetFetchRequest::OffsetFetchRequestGroup req);
+  asio::awaitable<OffsetDeleteResponse> OffsetDelete(OffsetDeleteRequest req);
 
  private:
   using Strand = asio::strand<asio::io_context::executor_type>;
@@ -84,7 +107,18 @@ class GroupCoordinator {
       std::vector<std::string> groups, bool include_authorized_operations);
   asio::awaitable<std::vector<DeleteGroupsResponse::DeletableGroupResult>> DoDeleteGroups(
       std::vector<std::string> groups);
+  asio::awaitable<OffsetCommitResponse> DoOffsetCommit(OffsetCommitRequest req, int16_t version);
+  asio::awaitable<OffsetFetchResponse::OffsetFetchResponseGroup> DoFetchOffsets(
+      OffsetFetchRequest::OffsetFetchRequestGroup req);
+  asio::awaitable<OffsetDeleteResponse> DoOffsetDelete(OffsetDeleteRequest req);
   asio::awaitable<void> Sweep();
+
+  // Persistence in __consumer_offsets (created on first use).
+  ErrorCode AppendRecords(const std::string& group_id, std::span<const Record> records);
+  // Writes the group's GroupMetadataValue (after a generation is settled).
+  void StoreGroup(const Group& group);
+  void ApplyLoadedRecord(const RecordView& record);
+  Group& GetOrCreateGroup(const std::string& group_id);
 
   template <typename Resp>
   static asio::awaitable<Resp> Wait(std::shared_ptr<Parked<Resp>> parked);

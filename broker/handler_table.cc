@@ -51,6 +51,8 @@ constexpr std::array kRoutes = {
     Row<FetchRequest, HandleFetch>(),
     Row<ListOffsetsRequest, HandleListOffsets>(),
     Row<MetadataRequest, HandleMetadata>(),
+    Row<OffsetCommitRequest, HandleOffsetCommit>(),
+    Row<OffsetFetchRequest, HandleOffsetFetch>(),
     Row<FindCoordinatorRequest, HandleFindCoordinator>(),
     Row<JoinGroupRequest, HandleJoinGroup>(),
     Row<HeartbeatRequest, HandleHeartbeat>(),
@@ -69,6 +71,7 @@ constexpr std::array kRoutes = {
     Row<CreatePartitionsRequest, HandleCreatePartitions>(),
     Row<DeleteGroupsRequest, HandleDeleteGroups>(),
     Row<IncrementalAlterConfigsRequest, HandleIncrementalAlterConfigs>(),
+    Row<OffsetDeleteRequest, HandleOffsetDelete>(),
     Row<DescribeClusterRequest, HandleDescribeCluster>(),
 };
 

@@ -28,6 +28,9 @@
 #include "protocol/messages/list_groups.h"
 #include "protocol/messages/list_offsets.h"
 #include "protocol/messages/metadata.h"
+#include "protocol/messages/offset_commit.h"
+#include "protocol/messages/offset_delete.h"
+#include "protocol/messages/offset_fetch.h"
 #include "protocol/messages/offset_for_leader_epoch.h"
 #include "protocol/messages/produce.h"
 #include "protocol/messages/sync_group.h"
@@ -41,6 +44,9 @@ asio::awaitable<MaybeResponse<ProduceResponse>> HandleProduce(RequestContext& ct
 asio::awaitable<FetchResponse> HandleFetch(RequestContext& ctx, FetchRequest req);
 asio::awaitable<ListOffsetsResponse> HandleListOffsets(RequestContext& ctx, ListOffsetsRequest req);
 asio::awaitable<MetadataResponse> HandleMetadata(RequestContext& ctx, MetadataRequest req);
+asio::awaitable<OffsetCommitResponse> HandleOffsetCommit(RequestContext& ctx,
+                                                         OffsetCommitRequest req);
+asio::awaitable<OffsetFetchResponse> HandleOffsetFetch(RequestContext& ctx, OffsetFetchRequest req);
 asio::awaitable<FindCoordinatorResponse> HandleFindCoordinator(RequestContext& ctx,
                                                                FindCoordinatorRequest req);
 asio::awaitable<JoinGroupResponse> HandleJoinGroup(RequestContext& ctx, JoinGroupRequest req);
@@ -71,6 +77,8 @@ asio::awaitable<DeleteGroupsResponse> HandleDeleteGroups(RequestContext& ctx,
                                                          DeleteGroupsRequest req);
 asio::awaitable<IncrementalAlterConfigsResponse> HandleIncrementalAlterConfigs(
     RequestContext& ctx, IncrementalAlterConfigsRequest req);
+asio::awaitable<OffsetDeleteResponse> HandleOffsetDelete(RequestContext& ctx,
+                                                         OffsetDeleteRequest req);
 asio::awaitable<DescribeClusterResponse> HandleDescribeCluster(RequestContext& ctx,
                                                                DescribeClusterRequest req);
 
