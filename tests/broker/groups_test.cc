@@ -6,6 +6,7 @@
 // DeleteGroups).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <future>
 #include <thread>
@@ -18,7 +19,13 @@
 #include "protocol/messages/join_group.h"
 #include "protocol/messages/leave_group.h"
 #include "protocol/messages/list_groups.h"
+#include "protocol/messages/offset_commit.h"
+#include "protocol/messages/offset_delete.h"
+#include "protocol/messages/offset_fetch.h"
 #include "protocol/messages/sync_group.h"
+#include "protocol/request_header.h"
+#include "protocol/wire/serde.h"
+#include "storage/log_manager.h"
 #include "tests/testing/raw_client.h"
 
 namespace brook::broker {
@@ -293,6 +300,189 @@ TEST_F(GroupsTest, StaticMemberIsFencedByItsReplacement) {
   Result<HeartbeatResponse> beat = Call(a, hb, 3);
   ASSERT_TRUE(beat.ok());
   EXPECT_EQ(beat->error_code, ErrorCode::kFencedInstanceId);
+}
+
+}  // namespace
+}  // namespace brook::broker
+
+namespace brook::broker {
+namespace {
+
+using testing::Call;
+using testing::RawClient;
+
+class GroupVersionsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    BrokerConfig config;
+    config.listener_port = 0;
+    config.memory = true;
+    config.group_min_session_timeout_ms = 100;
+    broker_ = std::make_unique<Broker>(config);
+    ASSERT_TRUE(broker_->Start().ok());
+    ASSERT_TRUE(client_.Connect("127.0.0.1", broker_->port()).ok());
+  }
+
+  std::unique_ptr<Broker> broker_;
+  RawClient client_;
+};
+
+// Every version of every group API gets an answer that decodes: a whole
+// join-sync-heartbeat-commit-fetch-leave cycle per JoinGroup version.
+TEST_F(GroupVersionsTest, EveryVersionIsAnswered) {
+  ASSERT_TRUE(broker_->logs().CreateTopic("t", 1, {}).ok());
+  for (int16_t v = 0; v <= 6; ++v) {
+    Result<FindCoordinatorResponse> r =
+        Call(client_, FindCoordinatorRequest{.key = "g", .coordinator_keys = {"g"}}, v);
+    ASSERT_TRUE(r.ok()) << "FindCoordinator v" << v;
+    EXPECT_EQ(v >= 4 ? r->coordinators.at(0).error_code : r->error_code, ErrorCode::kNone);
+  }
+  for (int16_t v = 0; v <= 9; ++v) {
+    const std::string group = "g" + std::to_string(v);
+    JoinGroupRequest join{.group_id = group,
+                          .session_timeout_ms = 10000,
+                          .rebalance_timeout_ms = 10000,
+                          .protocol_type = "consumer",
+                          .protocols = {{.name = "range", .metadata = "m"}}};
+    Result<JoinGroupResponse> j = Call(client_, join, v);
+    ASSERT_TRUE(j.ok()) << "JoinGroup v" << v;
+    if (v >= 4) {
+      ASSERT_EQ(j->error_code, ErrorCode::kMemberIdRequired) << v;
+      join.member_id = j->member_id;
+      j = Call(client_, join, v);
+      ASSERT_TRUE(j.ok());
+    }
+    ASSERT_EQ(j->error_code, ErrorCode::kNone) << "JoinGroup v" << v;
+    EXPECT_EQ(j->members.size(), 1u);
+    const int16_t sync_v = std::min<int16_t>(v, 5);
+    SyncGroupRequest sync{.group_id = group, .generation_id = 1, .member_id = j->member_id};
+    if (sync_v >= 5) {
+      sync.protocol_type = "consumer";
+      sync.protocol_name = "range";
+    }
+    sync.assignments = {{.member_id = j->member_id, .assignment = "a"}};
+    Result<SyncGroupResponse> s = Call(client_, sync, sync_v);
+    ASSERT_TRUE(s.ok()) << "SyncGroup v" << sync_v;
+    EXPECT_EQ(s->error_code, ErrorCode::kNone);
+    EXPECT_EQ(s->assignment, "a");
+    const int16_t hb_v = std::min<int16_t>(v, 4);
+    Result<HeartbeatResponse> h = Call(
+        client_, HeartbeatRequest{.group_id = group, .generation_id = 1, .member_id = j->member_id},
+        hb_v);
+    ASSERT_TRUE(h.ok()) << "Heartbeat v" << hb_v;
+    EXPECT_EQ(h->error_code, ErrorCode::kNone);
+    const int16_t commit_v = std::clamp<int16_t>(v, 2, 9);
+    OffsetCommitRequest commit{
+        .group_id = group,
+        .generation_id_or_member_epoch = 1,
+        .member_id = j->member_id,
+        .topics = {{.name = "t", .partitions = {{.partition_index = 0, .committed_offset = v}}}}};
+    Result<OffsetCommitResponse> c = Call(client_, commit, commit_v);
+    ASSERT_TRUE(c.ok()) << "OffsetCommit v" << commit_v;
+    EXPECT_EQ(c->topics.at(0).partitions.at(0).error_code, ErrorCode::kNone);
+    const int16_t fetch_v = std::clamp<int16_t>(v, 1, 9);
+    OffsetFetchRequest fetch;
+    fetch.group_id = group;
+    fetch.topics = std::vector<OffsetFetchRequest::OffsetFetchRequestTopic>{
+        {.name = "t", .partition_indexes = {0}}};
+    fetch.groups = {{.group_id = group,
+                     .topics = std::vector<OffsetFetchRequest::OffsetFetchRequestTopics>{
+                         {.name = "t", .partition_indexes = {0}}}}};
+    Result<OffsetFetchResponse> f = Call(client_, fetch, fetch_v);
+    ASSERT_TRUE(f.ok()) << "OffsetFetch v" << fetch_v;
+    const auto offset = fetch_v >= 8
+                            ? f->groups.at(0).topics.at(0).partitions.at(0).committed_offset
+                            : f->topics.at(0).partitions.at(0).committed_offset;
+    EXPECT_EQ(offset, v);
+    const int16_t leave_v = std::min<int16_t>(v, 5);
+    LeaveGroupRequest leave{
+        .group_id = group, .member_id = j->member_id, .members = {{.member_id = j->member_id}}};
+    Result<LeaveGroupResponse> l = Call(client_, leave, leave_v);
+    ASSERT_TRUE(l.ok()) << "LeaveGroup v" << leave_v;
+    EXPECT_EQ(l->error_code, ErrorCode::kNone);
+    if (leave_v >= 3) {
+      EXPECT_EQ(l->members.at(0).error_code, ErrorCode::kNone);
+    }
+  }
+  for (int16_t v = 0; v <= 5; ++v) {
+    Result<ListGroupsResponse> r = Call(client_, ListGroupsRequest{}, v);
+    ASSERT_TRUE(r.ok()) << "ListGroups v" << v;
+    EXPECT_EQ(r->groups.size(), 10u);
+    Result<DescribeGroupsResponse> d = Call(client_, DescribeGroupsRequest{.groups = {"g9"}}, v);
+    ASSERT_TRUE(d.ok()) << "DescribeGroups v" << v;
+    EXPECT_EQ(d->groups.at(0).group_state, "Empty");
+  }
+  Result<OffsetDeleteResponse> od = Call(
+      client_,
+      OffsetDeleteRequest{.group_id = "g0", .topics = {{.name = "t", .partitions = {{0}}}}}, 0);
+  ASSERT_TRUE(od.ok());
+  EXPECT_EQ(od->error_code, ErrorCode::kNone);
+  for (int16_t v = 0; v <= 2; ++v) {
+    const std::string group = "g" + std::to_string(v);
+    Result<DeleteGroupsResponse> r = Call(client_, DeleteGroupsRequest{.groups_names = {group}}, v);
+    ASSERT_TRUE(r.ok()) << "DeleteGroups v" << v;
+    EXPECT_EQ(r->results.at(0).error_code, ErrorCode::kNone);
+  }
+}
+
+// A join parked in a rebalance when the broker stops: shutdown neither hangs
+// nor crashes, and the client sees its connection close.
+TEST_F(GroupVersionsTest, ParkedJoinEndsWithTheBroker) {
+  JoinGroupRequest join{.group_id = "g",
+                        .session_timeout_ms = 10000,
+                        .rebalance_timeout_ms = 60000,
+                        .protocol_type = "consumer",
+                        .protocols = {{.name = "range", .metadata = "m"}}};
+  Result<JoinGroupResponse> j = Call(client_, join, 3);
+  ASSERT_TRUE(j.ok());
+  ASSERT_EQ(j->error_code, ErrorCode::kNone);
+  // A second member's join waits for the first to rejoin (it never does).
+  RawClient other;
+  ASSERT_TRUE(other.Connect("127.0.0.1", broker_->port()).ok());
+  RequestHeader header{.api_key = ApiKey::kJoinGroup,
+                       .api_version = 3,
+                       .correlation_id = other.TakeCorrelationId(),
+                       .client_id = "other"};
+  std::string frame;
+  EncodeRequestHeader(frame, header, RequestHeaderVersion(false));
+  wire::EncodeTo(frame, join, 3);
+  ASSERT_TRUE(other.SendFrame(frame).ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  broker_->Stop();
+  broker_.reset();
+  EXPECT_TRUE(other.WaitClosed(std::chrono::seconds(5)));
+}
+
+// group.initial.rebalance.delay.ms: members arriving within the delay share
+// the first generation.
+TEST(GroupInitialDelayTest, MembersJoiningWithinTheDelayShareTheFirstGeneration) {
+  BrokerConfig config;
+  config.listener_port = 0;
+  config.memory = true;
+  config.group_initial_rebalance_delay_ms = 500;
+  Broker broker(config);
+  ASSERT_TRUE(broker.Start().ok());
+  auto join = [&](const std::string& name) {
+    RawClient c;
+    EXPECT_TRUE(c.Connect("127.0.0.1", broker.port()).ok());
+    JoinGroupRequest req{.group_id = "g",
+                         .session_timeout_ms = 10000,
+                         .rebalance_timeout_ms = 10000,
+                         .protocol_type = "consumer",
+                         .protocols = {{.name = "range", .metadata = name}}};
+    return Call(c, req, 3, name);
+  };
+  auto first = std::async(std::launch::async, join, "a");
+  std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  auto second = std::async(std::launch::async, join, "b");
+  Result<JoinGroupResponse> a = first.get();
+  Result<JoinGroupResponse> b = second.get();
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(a->error_code, ErrorCode::kNone);
+  EXPECT_EQ(b->error_code, ErrorCode::kNone);
+  EXPECT_EQ(a->generation_id, 1);
+  EXPECT_EQ(b->generation_id, 1);
+  EXPECT_EQ(a->leader, b->leader);
 }
 
 }  // namespace
