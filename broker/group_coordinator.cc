@@ -169,6 +169,11 @@ asio::awaitable<JoinGroupResponse> GroupCoordinator::DoJoinGroup(JoinGroupReques
     co_return JoinError(req.member_id, ErrorCode::kCoordinatorNotAvailable);
   }
   if (!group->SupportsProtocols(req.protocol_type, req.protocols)) {
+    // A group made for this join alone goes again.
+    if (group->members().empty() && group->pending_members().empty() && group->offsets().empty() &&
+        group->generation() == 0) {
+      groups_.erase(req.group_id);
+    }
     co_return JoinError(req.member_id, ErrorCode::kInconsistentGroupProtocol);
   }
   const int32_t rebalance_timeout_ms =
@@ -207,7 +212,26 @@ asio::awaitable<JoinGroupResponse> GroupCoordinator::DoJoinGroup(JoinGroupReques
           }
         }
         group->ReplaceStaticMember(*req.group_instance_id, *old, id);
-        UpdateMemberAndRebalance(*group, *group->Find(id), req, version, parked);
+        Member& member = *group->Find(id);
+        if (group->Is(GroupState::kStable)) {
+          // Kafka's updateStaticMemberAndRebalance: no rebalance while the
+          // protocol the group would pick stays the same; the leader is told
+          // to skip the assignment (v9) and everyone keeps theirs.
+          member.protocols = req.protocols;
+          member.session_timeout_ms = req.session_timeout_ms;
+          member.rebalance_timeout_ms = rebalance_timeout_ms;
+          member.client_id = client_id;
+          member.client_host = client_host;
+          if (group->SelectProtocol() == group->protocol_name()) {
+            StoreGroup(*group);
+            ScheduleSession(member);
+            const bool leader = group->IsLeader(id);
+            JoinGroupResponse resp = CurrentJoinResponse(*group, id, leader);
+            resp.skip_assignment = leader;
+            co_return resp;
+          }
+        }
+        UpdateMemberAndRebalance(*group, member, req, version, parked);
       } else {
         AddMemberAndRebalance(*group, new_member(id), parked);
       }

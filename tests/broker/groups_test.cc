@@ -146,6 +146,10 @@ TEST_F(GroupsTest, JoinChecksSessionTimeoutAndGroupId) {
   resp = Call(client, bad, 9);
   ASSERT_TRUE(resp.ok());
   EXPECT_EQ(resp->error_code, ErrorCode::kInconsistentGroupProtocol);
+  // The failed joins left no group behind.
+  Result<ListGroupsResponse> listed = Call(client, ListGroupsRequest{}, 3);
+  ASSERT_TRUE(listed.ok());
+  EXPECT_TRUE(listed->groups.empty());
 }
 
 TEST_F(GroupsTest, TwoMembersJoinSyncAndRebalance) {
@@ -288,11 +292,15 @@ TEST_F(GroupsTest, StaticMemberIsFencedByItsReplacement) {
   ASSERT_TRUE(j1.ok());
   ASSERT_EQ(j1->error_code, ErrorCode::kNone);  // static members need no second round
   EXPECT_EQ(j1->member_id.rfind("instance-1-", 0), 0u);
-  ASSERT_EQ(Sync(a, "g", 1, j1->member_id).error_code, ErrorCode::kNone);
-  Result<JoinGroupResponse> j2 = Call(a, req, 5);
+  ASSERT_EQ(Sync(a, "g", 1, j1->member_id, {{j1->member_id, "mine"}}).error_code, ErrorCode::kNone);
+  Result<JoinGroupResponse> j2 = Call(a, req, 9);
   ASSERT_TRUE(j2.ok());
   ASSERT_EQ(j2->error_code, ErrorCode::kNone);
   EXPECT_NE(j2->member_id, j1->member_id);
+  // Stable and the same protocols: no rebalance; the leader skips assigning.
+  EXPECT_EQ(j2->generation_id, 1);
+  EXPECT_TRUE(j2->skip_assignment);
+  EXPECT_EQ(Sync(a, "g", 1, j2->member_id).assignment, "mine");
   HeartbeatRequest hb{.group_id = "g",
                       .generation_id = j2->generation_id,
                       .member_id = j1->member_id,
