@@ -57,7 +57,6 @@ struct Member {
   std::shared_ptr<Parked<JoinGroupResponse>> awaiting_join;
   std::shared_ptr<Parked<SyncGroupResponse>> awaiting_sync;
   SteadyTime session_deadline{};
-  int16_t join_version = 0;  // of the parked JoinGroup
 
   // The member's metadata for `protocol`; empty when it does not support it.
   std::string MetadataFor(const std::string& protocol) const;

@@ -189,7 +189,6 @@ asio::awaitable<JoinGroupResponse> GroupCoordinator::DoJoinGroup(JoinGroupReques
     m.rebalance_timeout_ms = rebalance_timeout_ms;
     m.protocol_type = req.protocol_type;
     m.protocols = req.protocols;
-    m.join_version = version;
     return m;
   };
 
@@ -293,7 +292,6 @@ void GroupCoordinator::UpdateMemberAndRebalance(Group& group, Member& member,
   member.protocols = req.protocols;
   member.session_timeout_ms = req.session_timeout_ms;
   member.rebalance_timeout_ms = version >= 1 ? req.rebalance_timeout_ms : req.session_timeout_ms;
-  member.join_version = version;
   if (member.awaiting_join) {
     // A second join while the first is parked: the first learns nothing new.
     member.awaiting_join->Complete(JoinError(member.id, ErrorCode::kRebalanceInProgress));

@@ -3,7 +3,9 @@
 // The classic consumer group protocol as Apache Kafka's GroupCoordinator
 // serves it: JoinGroup, SyncGroup, Heartbeat, LeaveGroup, ListGroups,
 // DescribeGroups and DeleteGroups, for every group (this node coordinates
-// them all).
+// them all), and the groups' committed offsets (OffsetCommit, OffsetFetch,
+// OffsetDelete), each change appended to __consumer_offsets as Kafka's
+// records (broker/group_records.h) and read back by Load at startup.
 //
 //   Empty --join--> PreparingRebalance --all joined / rebalance timeout-->
 //   CompletingRebalance --leader's SyncGroup--> Stable --join, leave, expiry-->
@@ -69,7 +71,8 @@ class GroupCoordinator {
   // Reads every group's committed offsets and metadata back from
   // __consumer_offsets. Call once, before Start and before the io threads
   // run: nothing can ask while it loads, so COORDINATOR_LOAD_IN_PROGRESS is
-  // never needed. Records that fail to decode are logged and skipped.
+  // never needed. Records that fail to decode are logged and skipped; a log
+  // that cannot be read fails the start.
   Status Load();
   // Starts the sweep timer. Call once, before the io threads run.
   void Start();
