@@ -8,7 +8,9 @@
 #  2. one leaves: the other two rebalance onto 3 partitions each;
 #  3. after a broker restart a consumer of the same group resumes from the
 #     committed offsets: it reads only what was produced since;
-#  4. kcat -G (librdkafka's balanced consumer) reads the topic in its own group.
+#  4. kcat -G (librdkafka's balanced consumer) reads the topic in its own group;
+#  5. AdminClient.list_groups shows the groups, a live one Stable with its
+#     member, and a consumer reads another group's committed offsets.
 set -euo pipefail
 broker_bin=$1
 dir=$(mktemp -d)
@@ -124,6 +126,40 @@ timeout 40 kcat -b "$bootstrap" -G kcat-group -X auto.offset.reset=earliest -c 6
   -f '%p %o %s\n' groups >"$dir/kcat.txt" || fail "kcat -G"
 [ "$(wc -l <"$dir/kcat.txt")" -eq 66 ] || { cat "$dir/kcat.txt"; fail "kcat read $(wc -l <"$dir/kcat.txt") lines"; }
 echo "kcat -G read 66 messages"
+# ListGroups and DescribeGroups through librdkafka's list_groups, with a live
+# member; OffsetFetch for an idle group.
+timeout 60 /usr/bin/python3 - "$bootstrap" <<'PY' || fail "list_groups"
+import sys, time
+from confluent_kafka import Consumer, TopicPartition
+from confluent_kafka.admin import AdminClient
+bootstrap = sys.argv[1]
+admin = AdminClient({"bootstrap.servers": bootstrap})
+# A live member in group "live" so that it shows as Stable.
+c = Consumer({"bootstrap.servers": bootstrap, "group.id": "live", "client.id": "live-1",
+              "session.timeout.ms": 6000, "auto.offset.reset": "earliest"})
+c.subscribe(["groups"])
+deadline = time.time() + 20
+while time.time() < deadline and len(c.assignment()) < 6:
+    c.poll(0.1)
+assert len(c.assignment()) == 6, c.assignment()
+groups = {g.id: g for g in admin.list_groups(timeout=10)}
+assert {"g3", "kcat-group", "live"} <= set(groups), sorted(groups)
+live = groups["live"]
+assert live.state == "Stable" and live.protocol_type == "consumer", (live.state, live.protocol_type)
+assert live.protocol == "range", live.protocol
+assert len(live.members) == 1 and live.members[0].client_id == "live-1", live.members
+assert live.members[0].client_host == "/127.0.0.1", live.members[0].client_host
+assert len(live.members[0].assignment) > 0
+assert groups["g3"].state == "Empty", groups["g3"].state
+# Committed offsets of another group, read through OffsetFetch.
+other = Consumer({"bootstrap.servers": bootstrap, "group.id": "g3"})
+committed = other.committed([TopicPartition("groups", p) for p in range(6)], timeout=10)
+got = sorted((tp.partition, tp.offset) for tp in committed)
+other.close()
+c.close()
+assert got == [(p, 10) for p in range(6)], got
+print("list_groups:", sorted(groups), "live:", live.state, "g3 committed:", got)
+PY
 if grep -E "ERROR" "$dir/broker.log"; then fail "errors in the broker log"; fi
 [ -z "${SHOW_BROKER_LOG:-}" ] || cat "$dir/broker.log"
 echo "1 passed, 0 failed"
