@@ -93,7 +93,6 @@ Status Broker::OpenStorage() {
                  .logs = logs_.get(),
                  .now_ms = &Broker::NowMs});
   }
-  if (Status s = groups_->Load(); !s.ok()) return s;
   return Status::Ok();
 }
 
@@ -175,6 +174,7 @@ void Broker::Stop() {
   io_.stop();
   for (std::thread& t : threads_) t.join();
   threads_.clear();
+  groups_->Stop();  // the loader reads the logs closed below
   {
     std::lock_guard lock(maintenance_mu_);
     stopping_ = true;

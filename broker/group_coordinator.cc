@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <asio/co_spawn.hpp>
+#include <asio/post.hpp>
 #include <asio/redirect_error.hpp>
 #include <asio/use_awaitable.hpp>
 #include <cctype>
@@ -88,7 +89,22 @@ struct LogEscaped {
 GroupCoordinator::GroupCoordinator(asio::io_context& io, GroupCoordinatorOptions options)
     : strand_(asio::make_strand(io)), sweep_timer_(strand_), options_(options) {}
 
-void GroupCoordinator::Start() { asio::co_spawn(strand_, Sweep(), LogEscaped{}); }
+GroupCoordinator::~GroupCoordinator() { Stop(); }
+
+void GroupCoordinator::Start() {
+  asio::co_spawn(strand_, Sweep(), LogEscaped{});
+  if (options_.logs == nullptr || !options_.logs->Topic(kOffsetsTopic)) return;
+  // Read __consumer_offsets off the io threads; requests meanwhile get
+  // COORDINATOR_LOAD_IN_PROGRESS (retriable) and come back.
+  loading_ = true;
+  loader_ = std::thread([this] {
+    auto groups = std::make_shared<GroupMap>();
+    if (Status s = LoadInto(*options_.logs, *groups, stop_loading_); !s.ok()) {
+      kLog.Error("loading ", kOffsetsTopic, ": ", s.ToString(), "; serving what was read");
+    }
+    asio::post(strand_, [this, groups] { Loaded(groups); });
+  });
+}
 
 // Public entry points: hop onto the strand.
 
@@ -154,6 +170,7 @@ asio::awaitable<JoinGroupResponse> GroupCoordinator::DoJoinGroup(JoinGroupReques
                                                                  int16_t version,
                                                                  std::string client_id,
                                                                  std::string client_host) {
+  if (loading_) co_return JoinError(req.member_id, ErrorCode::kCoordinatorLoadInProgress);
   if (req.session_timeout_ms < options_.min_session_timeout_ms ||
       req.session_timeout_ms > options_.max_session_timeout_ms) {
     co_return JoinError(req.member_id, ErrorCode::kInvalidSessionTimeout);
@@ -436,6 +453,7 @@ void GroupCoordinator::RemoveMemberAndUpdateGroup(Group& group, const std::strin
 // SyncGroup: Kafka's doSyncGroup.
 asio::awaitable<SyncGroupResponse> GroupCoordinator::DoSyncGroup(SyncGroupRequest req,
                                                                  int16_t version) {
+  if (loading_) co_return SyncError(ErrorCode::kCoordinatorLoadInProgress);
   Group* group = FindGroup(req.group_id);
   if (group == nullptr) co_return SyncError(ErrorCode::kUnknownMemberId);
   if (group->Is(GroupState::kDead)) co_return SyncError(ErrorCode::kCoordinatorNotAvailable);
@@ -483,6 +501,7 @@ asio::awaitable<SyncGroupResponse> GroupCoordinator::DoSyncGroup(SyncGroupReques
 
 // Heartbeat: Kafka's handleHeartbeat.
 asio::awaitable<ErrorCode> GroupCoordinator::DoHeartbeat(HeartbeatRequest req) {
+  if (loading_) co_return ErrorCode::kCoordinatorLoadInProgress;
   Group* group = FindGroup(req.group_id);
   if (group == nullptr) co_return ErrorCode::kUnknownMemberId;
   if (group->Is(GroupState::kDead)) co_return ErrorCode::kCoordinatorNotAvailable;
@@ -513,6 +532,10 @@ asio::awaitable<std::vector<LeaveGroupResponse::MemberResponse>> GroupCoordinato
     auto& r = out.emplace_back();
     r.member_id = leaving.member_id;
     r.group_instance_id = leaving.group_instance_id;
+    if (loading_) {
+      r.error_code = ErrorCode::kCoordinatorLoadInProgress;
+      continue;
+    }
     if (group == nullptr) {
       r.error_code = ErrorCode::kUnknownMemberId;
       continue;
@@ -548,6 +571,7 @@ asio::awaitable<std::vector<LeaveGroupResponse::MemberResponse>> GroupCoordinato
 }
 
 asio::awaitable<ListGroupsResponse> GroupCoordinator::DoListGroups(ListGroupsRequest req) {
+  if (loading_) co_return ListGroupsResponse{.error_code = ErrorCode::kCoordinatorLoadInProgress};
   ListGroupsResponse resp;
   const bool classic_wanted =
       req.types_filter.empty() ||
@@ -578,6 +602,10 @@ GroupCoordinator::DoDescribeGroups(std::vector<std::string> groups,
     auto& d = out.emplace_back();
     d.group_id = id;
     if (include_authorized_operations) d.authorized_operations = kGroupOperations;
+    if (loading_) {
+      d.error_code = ErrorCode::kCoordinatorLoadInProgress;
+      continue;
+    }
     if (id.empty()) {
       d.error_code = ErrorCode::kInvalidGroupId;
       continue;
@@ -612,6 +640,10 @@ GroupCoordinator::DoDeleteGroups(std::vector<std::string> groups) {
   for (const std::string& id : groups) {
     auto& r = out.emplace_back();
     r.group_id = id;
+    if (loading_) {
+      r.error_code = ErrorCode::kCoordinatorLoadInProgress;
+      continue;
+    }
     if (id.empty()) {
       r.error_code = ErrorCode::kInvalidGroupId;
       continue;
@@ -710,9 +742,9 @@ asio::awaitable<OffsetCommitResponse> GroupCoordinator::DoOffsetCommit(OffsetCom
   const int32_t generation = req.generation_id_or_member_epoch;
   const bool simple = generation < 0 && req.member_id.empty() &&
                       !(version >= 7 && req.group_instance_id.has_value());
-  ErrorCode error = ErrorCode::kNone;
-  Group* group = FindGroup(req.group_id);
-  if (group == nullptr) {
+  ErrorCode error = loading_ ? ErrorCode::kCoordinatorLoadInProgress : ErrorCode::kNone;
+  Group* group = loading_ ? nullptr : FindGroup(req.group_id);
+  if (group == nullptr && !loading_) {
     // Only a group that does not use the coordinator for membership may
     // start out with a commit; anything else is from an older generation.
     if (generation < 0) {
@@ -800,6 +832,21 @@ asio::awaitable<OffsetFetchResponse::OffsetFetchResponseGroup> GroupCoordinator:
     OffsetFetchRequest::OffsetFetchRequestGroup req) {
   OffsetFetchResponse::OffsetFetchResponseGroup out;
   out.group_id = req.group_id;
+  if (loading_) {
+    // The error for every partition asked for as well (v1 has no other place).
+    out.error_code = ErrorCode::kCoordinatorLoadInProgress;
+    for (const auto& topic : req.topics.value_or(decltype(req.topics)::value_type{})) {
+      auto& t = out.topics.emplace_back();
+      t.name = topic.name;
+      for (int32_t p : topic.partition_indexes) {
+        t.partitions.push_back({.partition_index = p,
+                                .committed_offset = -1,
+                                .metadata = std::string(),
+                                .error_code = ErrorCode::kCoordinatorLoadInProgress});
+      }
+    }
+    co_return out;
+  }
   Group* group = FindGroup(req.group_id);
   auto partition_result = [&](const std::string& topic, int32_t partition) {
     OffsetFetchResponse::OffsetFetchResponsePartitions r{
@@ -862,6 +909,7 @@ std::vector<std::string> SubscribedTopics(std::string_view metadata) {
 // group with members keeps those of topics it subscribes to.
 asio::awaitable<OffsetDeleteResponse> GroupCoordinator::DoOffsetDelete(OffsetDeleteRequest req) {
   OffsetDeleteResponse resp;
+  if (loading_) co_return OffsetDeleteResponse{.error_code = ErrorCode::kCoordinatorLoadInProgress};
   Group* group = FindGroup(req.group_id);
   if (group == nullptr || group->Is(GroupState::kDead)) {
     resp.error_code = ErrorCode::kGroupIdNotFound;
@@ -969,7 +1017,11 @@ void GroupCoordinator::StoreGroup(const Group& group) {
   (void)AppendRecords(group.id(), std::span<const Record>(&record, 1));
 }
 
-void GroupCoordinator::ApplyLoadedRecord(const RecordView& record) {
+void GroupCoordinator::ApplyLoadedRecord(GroupMap& groups, const RecordView& record) {
+  auto find = [&groups](const std::string& id) -> Group* {
+    auto it = groups.find(id);
+    return it == groups.end() ? nullptr : it->second.get();
+  };
   if (!record.key) return;
   Result<GroupRecordKey> key = ParseGroupRecordKey(*record.key);
   if (!key.ok()) {
@@ -979,7 +1031,7 @@ void GroupCoordinator::ApplyLoadedRecord(const RecordView& record) {
   if (key->offset) {
     const OffsetCommitKey& k = *key->offset;
     if (!record.value) {
-      if (Group* g = FindGroup(k.group)) g->offsets().erase({k.topic, k.partition});
+      if (Group* g = find(k.group)) g->offsets().erase({k.topic, k.partition});
       return;
     }
     Result<OffsetCommitValue> v = ParseOffsetCommitValue(*record.value);
@@ -987,7 +1039,9 @@ void GroupCoordinator::ApplyLoadedRecord(const RecordView& record) {
       kLog.Warn("skipping offset record of group ", k.group, ": ", v.status().ToString());
       return;
     }
-    GetOrCreateGroup(k.group).offsets()[{k.topic, k.partition}] =
+    std::unique_ptr<Group>& slot = groups[k.group];
+    if (!slot) slot = std::make_unique<Group>(k.group);
+    slot->offsets()[{k.topic, k.partition}] =
         CommittedOffset{.offset = v->offset,
                         .leader_epoch = v->leader_epoch,
                         .metadata = v->metadata,
@@ -996,7 +1050,7 @@ void GroupCoordinator::ApplyLoadedRecord(const RecordView& record) {
   }
   const std::string& id = key->group->group;
   if (!record.value) {
-    groups_.erase(id);  // DeleteGroups: its offsets were tombstoned just before
+    groups.erase(id);  // DeleteGroups: its offsets were tombstoned just before
     return;
   }
   Result<GroupMetadataValue> v = ParseGroupMetadataValue(*record.value);
@@ -1006,7 +1060,7 @@ void GroupCoordinator::ApplyLoadedRecord(const RecordView& record) {
   }
   // A fresh Group with the stored generation; the offsets loaded so far stay.
   auto fresh = std::make_unique<Group>(id);
-  if (Group* old = FindGroup(id)) fresh->offsets() = std::move(old->offsets());
+  if (Group* old = find(id)) fresh->offsets() = std::move(old->offsets());
   fresh->set_generation(v->generation);
   if (!v->protocol_type.empty()) fresh->set_protocol_type(v->protocol_type);
   fresh->set_protocol_name(v->protocol);
@@ -1021,24 +1075,24 @@ void GroupCoordinator::ApplyLoadedRecord(const RecordView& record) {
     m.protocol_type = v->protocol_type;
     if (v->protocol) m.protocols = {{.name = *v->protocol, .metadata = mm.subscription}};
     m.assignment = mm.assignment;
-    ScheduleSession(m);  // members that do not come back expire
+    // Members that do not come back expire.
+    m.session_deadline = Now() + std::chrono::milliseconds(m.session_timeout_ms);
     fresh->Add(std::move(m));
   }
   if (v->leader && fresh->Has(*v->leader)) fresh->set_leader(*v->leader);
   fresh->set_state(fresh->members().empty() ? GroupState::kEmpty : GroupState::kStable);
-  groups_[id] = std::move(fresh);
+  groups[id] = std::move(fresh);
 }
 
-Status GroupCoordinator::Load() {
-  if (options_.logs == nullptr) return Status::Ok();
-  storage::LogManager& logs = *options_.logs;
+Status GroupCoordinator::LoadInto(storage::LogManager& logs, GroupMap& groups,
+                                  const std::atomic<bool>& stop) {
   if (!logs.Topic(kOffsetsTopic)) return Status::Ok();
   size_t records = 0;
-  for (int32_t p = 0;; ++p) {
+  for (int32_t p = 0; !stop; ++p) {
     std::shared_ptr<storage::PartitionLog> log = logs.Partition(kOffsetsTopic, p);
     if (log == nullptr) break;
     int64_t offset = log->log_start_offset();
-    while (offset < log->high_watermark()) {
+    while (offset < log->high_watermark() && !stop) {
       Result<storage::ReadResult> read =
           log->Read(offset, 1 << 20, storage::IsolationLevel::kReadUncommitted);
       if (!read.ok()) return read.status();
@@ -1053,7 +1107,7 @@ Status GroupCoordinator::Load() {
         if ((*batch)->header().is_control()) continue;
         std::string scratch;
         Status s = (*batch)->VisitRecords(64 << 20, &scratch, [&](const RecordView& r) {
-          ApplyLoadedRecord(r);
+          ApplyLoadedRecord(groups, r);
           ++records;
           return true;
         });
@@ -1062,8 +1116,19 @@ Status GroupCoordinator::Load() {
       if (offset == before) break;
     }
   }
-  kLog.Info("loaded ", groups_.size(), " groups from ", records, " records of ", kOffsetsTopic);
+  kLog.Info("loaded ", groups.size(), " groups from ", records, " records of ", kOffsetsTopic);
   return Status::Ok();
+}
+
+void GroupCoordinator::Loaded(std::shared_ptr<GroupMap> groups) {
+  // Nothing was created meanwhile: every request was turned away.
+  for (auto& [id, group] : *groups) groups_[id] = std::move(group);
+  loading_ = false;
+}
+
+void GroupCoordinator::Stop() {
+  stop_loading_ = true;
+  if (loader_.joinable()) loader_.join();
 }
 
 asio::awaitable<void> GroupCoordinator::Sweep() {

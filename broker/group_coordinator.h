@@ -22,11 +22,13 @@
 #include <asio/io_context.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/strand.hpp>
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <span>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "broker/group.h"
@@ -68,14 +70,15 @@ class GroupCoordinator {
   GroupCoordinator(const GroupCoordinator&) = delete;
   GroupCoordinator& operator=(const GroupCoordinator&) = delete;
 
-  // Reads every group's committed offsets and metadata back from
-  // __consumer_offsets. Call once, before Start and before the io threads
-  // run: nothing can ask while it loads, so COORDINATOR_LOAD_IN_PROGRESS is
-  // never needed. Records that fail to decode are logged and skipped; a log
-  // that cannot be read fails the start.
-  Status Load();
-  // Starts the sweep timer. Call once, before the io threads run.
+  ~GroupCoordinator();
+
+  // Starts the sweep timer and, when __consumer_offsets exists, a thread that
+  // reads every group's committed offsets and metadata back from it; until
+  // it is done, group requests get COORDINATOR_LOAD_IN_PROGRESS. Records that
+  // fail to decode are logged and skipped. Call once, before the io threads run.
   void Start();
+  // Stops and joins the loader. Call before the logs close. Idempotent.
+  void Stop();
 
   asio::awaitable<JoinGroupResponse> JoinGroup(JoinGroupRequest req, int16_t version,
                                                std::string client_id, std::string client_host);
@@ -120,7 +123,11 @@ class GroupCoordinator {
   ErrorCode AppendRecords(const std::string& group_id, std::span<const Record> records);
   // Writes the group's GroupMetadataValue (after a generation is settled).
   void StoreGroup(const Group& group);
-  void ApplyLoadedRecord(const RecordView& record);
+  using GroupMap = std::map<std::string, std::unique_ptr<Group>>;
+  static void ApplyLoadedRecord(GroupMap& groups, const RecordView& record);
+  static Status LoadInto(storage::LogManager& logs, GroupMap& groups,
+                         const std::atomic<bool>& stop);
+  void Loaded(std::shared_ptr<GroupMap> groups);  // on strand_
   Group& GetOrCreateGroup(const std::string& group_id);
 
   template <typename Resp>
@@ -149,6 +156,9 @@ class GroupCoordinator {
   asio::steady_timer sweep_timer_;
   GroupCoordinatorOptions options_;
   std::map<std::string, std::unique_ptr<Group>> groups_;
+  bool loading_ = false;  // on strand_ (set before the io threads run)
+  std::atomic<bool> stop_loading_{false};
+  std::thread loader_;
 };
 
 }  // namespace brook::broker
