@@ -42,6 +42,7 @@ class GroupsTest : public ::testing::Test {
     config.cluster_id = "brook-test-cluster";
     config.memory = true;
     config.group_min_session_timeout_ms = 100;
+    config.io_threads = 4;  // connections on several threads, groups on one strand
     broker_ = std::make_unique<Broker>(config);
     Status s = broker_->Start();
     ASSERT_TRUE(s.ok()) << s.ToString();
@@ -326,6 +327,7 @@ class GroupVersionsTest : public ::testing::Test {
     config.listener_port = 0;
     config.memory = true;
     config.group_min_session_timeout_ms = 100;
+    config.io_threads = 4;  // connections on several threads, groups on one strand
     broker_ = std::make_unique<Broker>(config);
     ASSERT_TRUE(broker_->Start().ok());
     ASSERT_TRUE(client_.Connect("127.0.0.1", broker_->port()).ok());
