@@ -9,6 +9,7 @@
 #include <exception>
 
 #include "broker/connection.h"
+#include "broker/group_coordinator.h"
 #include "broker/producer_ids.h"
 #include "protocol/base/logging.h"
 #include "protocol/base/uuid.h"
@@ -40,7 +41,10 @@ struct LogEscapedException {
 }  // namespace
 
 Broker::Broker(BrokerConfig config)
-    : config_(std::move(config)), io_(config_.io_threads), acceptor_(io_), accept_strand_(asio::make_strand(io_)) {}
+    : config_(std::move(config)),
+      io_(config_.io_threads),
+      acceptor_(io_),
+      accept_strand_(asio::make_strand(io_)) {}
 
 Broker::~Broker() { Stop(); }
 
@@ -75,12 +79,23 @@ Status Broker::OpenStorage() {
   } else {
     cluster_id_ = config_.cluster_id;
   }
-  Result<std::unique_ptr<storage::LogManager>> logs = storage::LogManager::Open(
-      {.fs = fs_.get(), .catalog = catalog_.get(), .defaults = config_.log_defaults,
-       .now = &Broker::NowMs});
+  Result<std::unique_ptr<storage::LogManager>> logs =
+      storage::LogManager::Open({.fs = fs_.get(),
+                                 .catalog = catalog_.get(),
+                                 .defaults = config_.log_defaults,
+                                 .now = &Broker::NowMs});
   if (!logs.ok()) return logs.status();
   logs_ = std::move(logs).value();
   producer_ids_ = std::make_unique<ProducerIdManager>(*catalog_);
+  if (!groups_) {
+    groups_ = std::make_unique<GroupCoordinator>(
+        io_, GroupCoordinatorOptions{
+                 .min_session_timeout_ms = config_.group_min_session_timeout_ms,
+                 .max_session_timeout_ms = config_.group_max_session_timeout_ms,
+                 .initial_rebalance_delay_ms = config_.group_initial_rebalance_delay_ms,
+                 .logs = logs_.get(),
+                 .now_ms = &Broker::NowMs});
+  }
   return Status::Ok();
 }
 
@@ -96,8 +111,8 @@ void Broker::RunMaintenance() {
     Status s;
     if (std::chrono::steady_clock::now() >= next_retention) {
       s = logs_->RunMaintenance();
-      next_retention = std::chrono::steady_clock::now() +
-                       milliseconds(config_.log_retention_check_interval_ms);
+      next_retention =
+          std::chrono::steady_clock::now() + milliseconds(config_.log_retention_check_interval_ms);
     } else {
       s = logs_->Checkpoint();
     }
@@ -139,6 +154,7 @@ Status Broker::Start() {
   advertised_port_ = config_.advertised_port == 0 ? port_ : config_.advertised_port;
 
   asio::co_spawn(accept_strand_, Accept(), LogEscapedException{"accept loop"});
+  groups_->Start();
   threads_.reserve(static_cast<size_t>(config_.io_threads));
   for (int i = 0; i < config_.io_threads; ++i) threads_.emplace_back([this] { io_.run(); });
   stopping_ = false;
@@ -161,6 +177,7 @@ void Broker::Stop() {
   io_.stop();
   for (std::thread& t : threads_) t.join();
   threads_.clear();
+  groups_->Stop();  // the loader reads the logs closed below
   {
     std::lock_guard lock(maintenance_mu_);
     stopping_ = true;

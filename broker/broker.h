@@ -34,6 +34,7 @@ class MetadataStore;
 
 namespace brook::broker {
 
+class GroupCoordinator;
 class ProducerIdManager;
 
 // Start and Stop are called from the owning thread; everything else the
@@ -68,6 +69,8 @@ class Broker {
   FetchWaiters& fetch_waiters() { return fetch_waiters_; }
   // Producer ids for InitProducerId. REQUIRES: Start() succeeded.
   ProducerIdManager& producer_ids() { return *producer_ids_; }
+  // Consumer groups and their committed offsets. REQUIRES: Start() succeeded.
+  GroupCoordinator& groups() { return *groups_; }
   // Wakes the fetches parked on the partition; call after every successful
   // append to it (produce, transaction markers). Any thread.
   void NotifyAppended(const std::string& topic, int32_t partition);
@@ -101,6 +104,9 @@ class Broker {
   asio::ip::tcp::acceptor acceptor_;
   // The accept loop and the close at Stop run here, never at the same time.
   asio::strand<asio::io_context::executor_type> accept_strand_;
+  // After io_: destroyed first, while the io_context (and its strand) lives;
+  // parked group requests are destroyed with the io_context.
+  std::unique_ptr<GroupCoordinator> groups_;
   std::vector<std::thread> threads_;
   bool started_ = false;
 };

@@ -100,6 +100,12 @@ Status BrokerConfig::Set(std::string_view name, std::string_view value) {
   if (name == "group.initial.rebalance.delay.ms") {
     return ParseNumber<int64_t>(name, value, 0, INT64_MAX, &group_initial_rebalance_delay_ms);
   }
+  if (name == "group.min.session.timeout.ms") {
+    return ParseNumber<int32_t>(name, value, 0, INT32_MAX, &group_min_session_timeout_ms);
+  }
+  if (name == "group.max.session.timeout.ms") {
+    return ParseNumber<int32_t>(name, value, 0, INT32_MAX, &group_max_session_timeout_ms);
+  }
   // Broker-wide log defaults: Kafka's log.* names map to topic config names.
   static const std::pair<std::string_view, std::string_view> kLogDefaults[] = {
       {"log.segment.bytes", "segment.bytes"},

@@ -37,6 +37,8 @@ struct BrokerConfig {
   bool strict_replication_factor = false;
   int64_t log_retention_check_interval_ms = 300000;  // log.retention.check.interval.ms
   int64_t group_initial_rebalance_delay_ms = 0;      // group.initial.rebalance.delay.ms
+  int32_t group_min_session_timeout_ms = 6000;       // group.min.session.timeout.ms
+  int32_t group_max_session_timeout_ms = 1800000;    // group.max.session.timeout.ms
   storage::LogConfig log_defaults;  // log.segment.bytes, log.retention.ms, message.max.bytes ...
 
   // Applies one `name=value` setting.

@@ -1,0 +1,164 @@
+// broker/group_coordinator.h
+//
+// The classic consumer group protocol as Apache Kafka's GroupCoordinator
+// serves it: JoinGroup, SyncGroup, Heartbeat, LeaveGroup, ListGroups,
+// DescribeGroups and DeleteGroups, for every group (this node coordinates
+// them all), and the groups' committed offsets (OffsetCommit, OffsetFetch,
+// OffsetDelete), each change appended to __consumer_offsets as Kafka's
+// records (broker/group_records.h) and read back by Load at startup.
+//
+//   Empty --join--> PreparingRebalance --all joined / rebalance timeout-->
+//   CompletingRebalance --leader's SyncGroup--> Stable --join, leave, expiry-->
+//   PreparingRebalance ...
+//
+// Parked JoinGroup and SyncGroup requests wait on the strand until the
+// rebalance completes (or their member is removed). One sweep timer on the
+// strand (every kTickMs) expires sessions, pending members, rebalance
+// timeouts and the initial rebalance delay. When the io_context stops, the
+// parked coroutines are destroyed with it, with their connections.
+#pragma once
+
+#include <asio/awaitable.hpp>
+#include <asio/io_context.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/strand.hpp>
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <span>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "broker/group.h"
+#include "protocol/base/status.h"
+#include "protocol/messages/delete_groups.h"
+#include "protocol/messages/describe_groups.h"
+#include "protocol/messages/heartbeat.h"
+#include "protocol/messages/join_group.h"
+#include "protocol/messages/leave_group.h"
+#include "protocol/messages/list_groups.h"
+#include "protocol/messages/offset_commit.h"
+#include "protocol/messages/offset_delete.h"
+#include "protocol/messages/offset_fetch.h"
+#include "protocol/messages/sync_group.h"
+#include "protocol/record.h"
+
+namespace brook::storage {
+class LogManager;
+}  // namespace brook::storage
+
+namespace brook::broker {
+
+struct GroupCoordinatorOptions {
+  int32_t min_session_timeout_ms = 6000;
+  int32_t max_session_timeout_ms = 1800000;
+  int64_t initial_rebalance_delay_ms = 0;
+  // Where __consumer_offsets lives; commit timestamps come from now_ms.
+  storage::LogManager* logs = nullptr;
+  int64_t (*now_ms)() = nullptr;
+};
+
+// Owns every Group; group state is read and written only on strand_. Every
+// public coroutine may be awaited from any strand.
+class GroupCoordinator {
+ public:
+  static constexpr int64_t kTickMs = 50;
+
+  GroupCoordinator(asio::io_context& io, GroupCoordinatorOptions options);
+  GroupCoordinator(const GroupCoordinator&) = delete;
+  GroupCoordinator& operator=(const GroupCoordinator&) = delete;
+
+  ~GroupCoordinator();
+
+  // Starts the sweep timer and, when __consumer_offsets exists, a thread that
+  // reads every group's committed offsets and metadata back from it; until
+  // it is done, group requests get COORDINATOR_LOAD_IN_PROGRESS. Records that
+  // fail to decode are logged and skipped. Call once, before the io threads run.
+  void Start();
+  // Stops and joins the loader. Call before the logs close. Idempotent.
+  void Stop();
+
+  asio::awaitable<JoinGroupResponse> JoinGroup(JoinGroupRequest req, int16_t version,
+                                               std::string client_id, std::string client_host);
+  asio::awaitable<SyncGroupResponse> SyncGroup(SyncGroupRequest req, int16_t version);
+  asio::awaitable<ErrorCode> Heartbeat(HeartbeatRequest req);
+  // One response per leaving member, in request order.
+  asio::awaitable<std::vector<LeaveGroupResponse::MemberResponse>> LeaveGroup(
+      std::string group_id, std::vector<LeaveGroupRequest::MemberIdentity> members);
+  asio::awaitable<ListGroupsResponse> ListGroups(ListGroupsRequest req);
+  asio::awaitable<std::vector<DescribeGroupsResponse::DescribedGroup>> DescribeGroups(
+      std::vector<std::string> groups, bool include_authorized_operations);
+  asio::awaitable<std::vector<DeleteGroupsResponse::DeletableGroupResult>> DeleteGroups(
+      std::vector<std::string> groups);
+  asio::awaitable<OffsetCommitResponse> OffsetCommit(OffsetCommitRequest req, int16_t version);
+  // One group of an OffsetFetch (the v8+ layout; the handler reshapes it for v1-7).
+  asio::awaitable<OffsetFetchResponse::OffsetFetchResponseGroup> FetchOffsets(
+      OffsetFetchRequest::OffsetFetchRequestGroup req);
+  asio::awaitable<OffsetDeleteResponse> OffsetDelete(OffsetDeleteRequest req);
+
+ private:
+  using Strand = asio::strand<asio::io_context::executor_type>;
+
+  // All on strand_.
+  asio::awaitable<JoinGroupResponse> DoJoinGroup(JoinGroupRequest req, int16_t version,
+                                                 std::string client_id, std::string client_host);
+  asio::awaitable<SyncGroupResponse> DoSyncGroup(SyncGroupRequest req, int16_t version);
+  asio::awaitable<ErrorCode> DoHeartbeat(HeartbeatRequest req);
+  asio::awaitable<std::vector<LeaveGroupResponse::MemberResponse>> DoLeaveGroup(
+      std::string group_id, std::vector<LeaveGroupRequest::MemberIdentity> members);
+  asio::awaitable<ListGroupsResponse> DoListGroups(ListGroupsRequest req);
+  asio::awaitable<std::vector<DescribeGroupsResponse::DescribedGroup>> DoDescribeGroups(
+      std::vector<std::string> groups, bool include_authorized_operations);
+  asio::awaitable<std::vector<DeleteGroupsResponse::DeletableGroupResult>> DoDeleteGroups(
+      std::vector<std::string> groups);
+  asio::awaitable<OffsetCommitResponse> DoOffsetCommit(OffsetCommitRequest req, int16_t version);
+  asio::awaitable<OffsetFetchResponse::OffsetFetchResponseGroup> DoFetchOffsets(
+      OffsetFetchRequest::OffsetFetchRequestGroup req);
+  asio::awaitable<OffsetDeleteResponse> DoOffsetDelete(OffsetDeleteRequest req);
+  asio::awaitable<void> Sweep();
+
+  // Persistence in __consumer_offsets (created on first use).
+  ErrorCode AppendRecords(const std::string& group_id, std::span<const Record> records);
+  // Writes the group's GroupMetadataValue (after a generation is settled).
+  void StoreGroup(const Group& group);
+  using GroupMap = std::map<std::string, std::unique_ptr<Group>>;
+  static void ApplyLoadedRecord(GroupMap& groups, const RecordView& record);
+  static Status LoadInto(storage::LogManager& logs, GroupMap& groups,
+                         const std::atomic<bool>& stop);
+  void Loaded(std::shared_ptr<GroupMap> groups);  // on strand_
+  Group& GetOrCreateGroup(const std::string& group_id);
+
+  template <typename Resp>
+  static asio::awaitable<Resp> Wait(std::shared_ptr<Parked<Resp>> parked);
+
+  // Kafka's rebalance steps.
+  void AddMemberAndRebalance(Group& group, Member member,
+                             std::shared_ptr<Parked<JoinGroupResponse>> parked);
+  void UpdateMemberAndRebalance(Group& group, Member& member, const JoinGroupRequest& req,
+                                int16_t version, std::shared_ptr<Parked<JoinGroupResponse>> parked);
+  void MaybePrepareRebalance(Group& group);
+  void PrepareRebalance(Group& group);
+  void MaybeCompleteJoin(Group& group);
+  void CompleteJoin(Group& group);
+  void RemoveMemberAndUpdateGroup(Group& group, const std::string& member_id);
+  void ResetAndPropagateAssignmentError(Group& group, ErrorCode error);
+  void PropagateAssignments(Group& group);
+  void ScheduleSession(Member& member);
+  JoinGroupResponse CurrentJoinResponse(const Group& group, const std::string& member_id,
+                                        bool include_members) const;
+  void ExpireDeadlines(Group& group, SteadyTime now);
+
+  Group* FindGroup(const std::string& group_id);
+
+  Strand strand_;
+  asio::steady_timer sweep_timer_;
+  GroupCoordinatorOptions options_;
+  std::map<std::string, std::unique_ptr<Group>> groups_;
+  bool loading_ = false;  // on strand_ (set before the io threads run)
+  std::atomic<bool> stop_loading_{false};
+  std::thread loader_;
+};
+
+}  // namespace brook::broker
