@@ -9,6 +9,7 @@
 
 #include "storage/errors.h"
 #include "storage/file_system.h"
+#include "storage/index_file.h"
 
 namespace brook::storage {
 namespace {
@@ -58,15 +59,7 @@ std::optional<OffsetIndexEntry> OffsetIndex::Lookup(int64_t offset) const {
 }
 
 void OffsetIndex::Truncate(int64_t offset) {
-  size_t keep = 0;
-  if (offset > base_offset_) {
-    const int64_t relative = offset - base_offset_;
-    keep = static_cast<size_t>(std::lower_bound(entries_.begin(), entries_.end(), relative,
-                                                [](const Packed& e, int64_t target) {
-                                                  return e.relative_offset < target;
-                                                }) -
-                               entries_.begin());
-  }
+  const size_t keep = index_file::CountBelow(entries_, base_offset_, offset);
   if (keep == entries_.size()) return;
   entries_.resize(keep);
   saved_entries_ = std::min(saved_entries_, keep);
@@ -83,16 +76,10 @@ Status OffsetIndex::Load(const File& file, uint64_t log_size) {
   entries_.clear();
   saved_entries_ = 0;
   dirty_ = true;
-  const uint64_t file_size = file.size();
-  if (file_size % kEntrySize != 0) {
-    return Status(Errc::kCorruptIndex,
-                  "offset index of " + std::to_string(file_size) + " bytes, not whole entries");
-  }
-  std::string bytes;
-  if (Status s = file.ReadAt(0, file_size, &bytes); !s.ok()) return s;
-  if (bytes.size() != file_size) {
-    return Status(Errc::kCorruptIndex, "offset index shorter than its size");
-  }
+  Result<std::string> read = index_file::ReadWholeEntries(file, kEntrySize, "offset index");
+  if (!read.ok()) return read.status();
+  const std::string& bytes = *read;
+  const uint64_t file_size = bytes.size();
   std::vector<Packed> loaded;
   loaded.reserve(file_size / kEntrySize);
   for (size_t at = 0; at < bytes.size(); at += kEntrySize) {
