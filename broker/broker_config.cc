@@ -106,6 +106,31 @@ Status BrokerConfig::Set(std::string_view name, std::string_view value) {
   if (name == "group.max.session.timeout.ms") {
     return ParseNumber<int32_t>(name, value, 0, INT32_MAX, &group_max_session_timeout_ms);
   }
+  if (name == "transaction.max.timeout.ms") {
+    return ParseNumber<int32_t>(name, value, 1, INT32_MAX, &transaction_max_timeout_ms);
+  }
+  if (name == "transaction.abort.timed.out.transaction.cleanup.interval.ms") {
+    return ParseNumber<int64_t>(name, value, 1, INT64_MAX,
+                                &transaction_abort_timed_out_interval_ms);
+  }
+  if (name == "transactional.id.expiration.ms") {
+    return ParseNumber<int64_t>(name, value, 1, INT64_MAX, &transactional_id_expiration_ms);
+  }
+  if (name == "transaction.remove.expired.transaction.cleanup.interval.ms") {
+    return ParseNumber<int64_t>(name, value, 1, INT64_MAX,
+                                &transaction_remove_expired_interval_ms);
+  }
+  if (name == "transaction.state.log.num.partitions") {
+    return ParseNumber<int32_t>(name, value, 1, 1 << 20, &transaction_state_partitions);
+  }
+  if (name == "brook.testing.txn.stall") {
+    if (value != "" && value != "after-prepare") {
+      return Status(std::make_error_code(std::errc::invalid_argument),
+                    std::string(name) + "=" + std::string(value) + ": expected after-prepare");
+    }
+    testing_txn_stall = std::string(value);
+    return Status::Ok();
+  }
   // Broker-wide log defaults: Kafka's log.* names map to topic config names.
   static const std::pair<std::string_view, std::string_view> kLogDefaults[] = {
       {"log.segment.bytes", "segment.bytes"},

@@ -39,6 +39,19 @@ struct BrokerConfig {
   int64_t group_initial_rebalance_delay_ms = 0;      // group.initial.rebalance.delay.ms
   int32_t group_min_session_timeout_ms = 6000;       // group.min.session.timeout.ms
   int32_t group_max_session_timeout_ms = 1800000;    // group.max.session.timeout.ms
+  // Transactions (Kafka's names and defaults).
+  int32_t transaction_max_timeout_ms = 900000;  // transaction.max.timeout.ms
+  // How often transactions past their timeout are aborted.
+  int64_t transaction_abort_timed_out_interval_ms =
+      10000;  // transaction.abort.timed.out.transaction.cleanup.interval.ms
+  int64_t transactional_id_expiration_ms = 604800000;  // transactional.id.expiration.ms
+  int64_t transaction_remove_expired_interval_ms =
+      3600000;  // transaction.remove.expired.transaction.cleanup.interval.ms
+  int32_t transaction_state_partitions = 50;  // transaction.state.log.num.partitions
+  // Test hook (brook.testing.txn.stall): "after-prepare" makes the
+  // coordinator stop for good right after it wrote PrepareCommit/PrepareAbort
+  // and logged "stalled after Prepare", so a test can SIGKILL the broker there.
+  std::string testing_txn_stall;
   storage::LogConfig log_defaults;  // log.segment.bytes, log.retention.ms, message.max.bytes ...
 
   // Applies one `name=value` setting.
