@@ -6,6 +6,7 @@
 #include "protocol/base/logging.h"
 #include "storage/errors.h"
 #include "storage/log_manager.h"
+#include "storage/partition_log.h"
 
 namespace brook::broker {
 namespace {
@@ -33,6 +34,35 @@ int32_t InternalTopicPartitions(const storage::LogManager& logs, std::string_vie
                                 int32_t configured) {
   std::optional<storage::TopicInfo> info = logs.Topic(topic);
   return info ? info->partitions : configured;
+}
+
+Status ForEachInternalBatch(const storage::LogManager& logs, std::string_view topic,
+                            const std::atomic<bool>* stop,
+                            const std::function<Status(int32_t partition,
+                                                       const RecordBatchView& batch)>& fn) {
+  auto stopped = [stop] { return stop != nullptr && stop->load(); };
+  for (int32_t p = 0; !stopped(); ++p) {
+    std::shared_ptr<storage::PartitionLog> log = logs.Partition(topic, p);
+    if (log == nullptr) break;
+    int64_t offset = log->log_start_offset();
+    while (offset < log->high_watermark() && !stopped()) {
+      Result<storage::ReadResult> read =
+          log->Read(offset, 1 << 20, storage::IsolationLevel::kReadUncommitted);
+      if (!read.ok()) return read.status();
+      if (read->records.empty()) break;
+      RecordBatchReader reader(read->records);
+      const int64_t before = offset;
+      for (;;) {
+        Result<std::optional<RecordBatchView>> batch = reader.Next();
+        if (!batch.ok()) return batch.status();
+        if (!*batch) break;
+        offset = (*batch)->header().next_offset();
+        if (Status s = fn(p, **batch); !s.ok()) return s;
+      }
+      if (offset == before) break;
+    }
+  }
+  return Status::Ok();
 }
 
 }  // namespace brook::broker

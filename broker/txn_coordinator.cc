@@ -104,25 +104,11 @@ Status TransactionCoordinator::Load() {
   if (logs == nullptr || !logs->Topic(kTransactionStateTopic)) return Status::Ok();
   std::map<std::string, std::optional<TransactionLogValue>> latest;
   size_t records = 0;
-  for (int32_t p = 0;; ++p) {
-    std::shared_ptr<storage::PartitionLog> log = logs->Partition(kTransactionStateTopic, p);
-    if (log == nullptr) break;
-    int64_t offset = log->log_start_offset();
-    while (offset < log->high_watermark()) {
-      Result<storage::ReadResult> read =
-          log->Read(offset, 1 << 20, storage::IsolationLevel::kReadUncommitted);
-      if (!read.ok()) return read.status();
-      if (read->records.empty()) break;
-      RecordBatchReader reader(read->records);
-      const int64_t before = offset;
-      for (;;) {
-        Result<std::optional<RecordBatchView>> batch = reader.Next();
-        if (!batch.ok()) return batch.status();
-        if (!*batch) break;
-        offset = (*batch)->header().next_offset();
-        if ((*batch)->header().is_control()) continue;
+  Status read = ForEachInternalBatch(
+      *logs, kTransactionStateTopic, nullptr, [&](int32_t, const RecordBatchView& batch) {
+        if (batch.header().is_control()) return Status::Ok();
         std::string scratch;
-        Status s = (*batch)->VisitRecords(64 << 20, &scratch, [&](const RecordView& r) {
+        return batch.VisitRecords(64 << 20, &scratch, [&](const RecordView& r) {
           ++records;
           if (!r.key) return true;
           Result<TransactionLogKey> key = ParseTransactionLogKey(*r.key);
@@ -144,11 +130,8 @@ Status TransactionCoordinator::Load() {
           latest[key->transactional_id] = std::move(value).value();
           return true;
         });
-        if (!s.ok()) return s;
-      }
-      if (offset == before) break;
-    }
-  }
+      });
+  if (!read.ok()) return read;
   std::vector<OffsetsMarker> markers;
   size_t completed = 0;
   for (auto& [id, value] : latest) {
