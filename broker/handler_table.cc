@@ -66,6 +66,7 @@ constexpr std::array kRoutes = {
     Row<DeleteRecordsRequest, HandleDeleteRecords>(),
     Row<InitProducerIdRequest, HandleInitProducerId>(),
     Row<OffsetForLeaderEpochRequest, HandleOffsetForLeaderEpoch>(),
+    Row<TxnOffsetCommitRequest, HandleTxnOffsetCommit>(),
     Row<DescribeConfigsRequest, HandleDescribeConfigs>(),
     Row<AlterConfigsRequest, HandleAlterConfigs>(),
     Row<CreatePartitionsRequest, HandleCreatePartitions>(),

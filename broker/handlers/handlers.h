@@ -34,6 +34,7 @@
 #include "protocol/messages/offset_for_leader_epoch.h"
 #include "protocol/messages/produce.h"
 #include "protocol/messages/sync_group.h"
+#include "protocol/messages/txn_offset_commit.h"
 
 namespace brook::broker {
 
@@ -67,6 +68,8 @@ asio::awaitable<InitProducerIdResponse> HandleInitProducerId(RequestContext& ctx
                                                              InitProducerIdRequest req);
 asio::awaitable<OffsetForLeaderEpochResponse> HandleOffsetForLeaderEpoch(
     RequestContext& ctx, OffsetForLeaderEpochRequest req);
+asio::awaitable<TxnOffsetCommitResponse> HandleTxnOffsetCommit(RequestContext& ctx,
+                                                               TxnOffsetCommitRequest req);
 asio::awaitable<DescribeConfigsResponse> HandleDescribeConfigs(RequestContext& ctx,
                                                                DescribeConfigsRequest req);
 asio::awaitable<AlterConfigsResponse> HandleAlterConfigs(RequestContext& ctx,
