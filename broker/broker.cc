@@ -106,13 +106,22 @@ Status Broker::OpenStorage() {
                            LogEscapedException{"offsets markers"});
           }});
   if (!groups_) {
+    VerifyTxnPartition verify;
+    if (config_.transaction_partition_verification) {
+      verify = [this](const std::string& transactional_id, int64_t producer_id,
+                      int16_t producer_epoch, const std::string& topic, int32_t partition) {
+        return transactions_->Verify(transactional_id, producer_id, producer_epoch, topic,
+                                     partition);
+      };
+    }
     groups_ = std::make_unique<GroupCoordinator>(
         io_, GroupCoordinatorOptions{
                  .min_session_timeout_ms = config_.group_min_session_timeout_ms,
                  .max_session_timeout_ms = config_.group_max_session_timeout_ms,
                  .initial_rebalance_delay_ms = config_.group_initial_rebalance_delay_ms,
                  .logs = logs_.get(),
-                 .now_ms = &Broker::NowMs});
+                 .now_ms = &Broker::NowMs,
+                 .verify_txn = std::move(verify)});
   }
   return Status::Ok();
 }
@@ -140,10 +149,9 @@ void Broker::RunMaintenance() {
 }
 
 asio::awaitable<void> Broker::ApplyOffsetsMarkers(std::vector<OffsetsMarker> markers) {
-  // TODO(brook): hand each to groups_->CompleteTransaction once the group
-  // coordinator keeps pending transactional offsets (#5).
-  (void)markers;
-  co_return;
+  for (const OffsetsMarker& m : markers) {
+    co_await groups_->CompleteTransaction(m.producer_id, m.partition, m.marker_offset, m.commit);
+  }
 }
 
 void Broker::NotifyAppended(const std::string& topic, int32_t partition) {

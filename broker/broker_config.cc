@@ -123,6 +123,9 @@ Status BrokerConfig::Set(std::string_view name, std::string_view value) {
   if (name == "transaction.state.log.num.partitions") {
     return ParseNumber<int32_t>(name, value, 1, 1 << 20, &transaction_state_partitions);
   }
+  if (name == "transaction.partition.verification.enable") {
+    return ParseBool(name, value, &transaction_partition_verification);
+  }
   if (name == "brook.testing.txn.stall") {
     if (value != "" && value != "after-prepare") {
       return Status(std::make_error_code(std::errc::invalid_argument),

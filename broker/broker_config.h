@@ -48,6 +48,9 @@ struct BrokerConfig {
   int64_t transaction_remove_expired_interval_ms =
       3600000;  // transaction.remove.expired.transaction.cleanup.interval.ms
   int32_t transaction_state_partitions = 50;  // transaction.state.log.num.partitions
+  // KIP-890 part 1: transactional writes (Produce, TxnOffsetCommit) must go to
+  // partitions of the producer's ongoing transaction.
+  bool transaction_partition_verification = true;  // transaction.partition.verification.enable
   // Test hook (brook.testing.txn.stall): "after-prepare" makes the
   // coordinator stop for good right after it wrote PrepareCommit/PrepareAbort
   // and logged "stalled after Prepare", so a test can SIGKILL the broker there.

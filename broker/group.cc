@@ -2,6 +2,7 @@
 #include "broker/group.h"
 
 #include <algorithm>
+#include <iterator>
 #include <set>
 
 namespace brook::broker {
@@ -138,6 +139,42 @@ bool Group::HasAllMembersJoined() const {
   if (!pending_members_.empty()) return false;
   return std::all_of(members_.begin(), members_.end(),
                      [](const auto& m) { return m.second.awaiting_join != nullptr; });
+}
+
+bool Group::HasPendingTxnOffset(const TopicPartition& tp) const {
+  return std::any_of(pending_txn_offsets_.begin(), pending_txn_offsets_.end(),
+                     [&tp](const auto& entry) { return entry.second.count(tp) != 0; });
+}
+
+bool Group::CompleteTxn(int64_t producer_id, int64_t marker_offset, TxnResult result) {
+  auto it = pending_txn_offsets_.find(producer_id);
+  if (it == pending_txn_offsets_.end()) return false;
+  PendingOffsets& pending = it->second;
+  for (auto p = pending.begin(); p != pending.end();) {
+    if (p->second.record_offset >= marker_offset) {
+      ++p;  // written after this marker: the producer's next transaction
+      continue;
+    }
+    if (result == TxnResult::kCommit) {
+      auto committed = offsets_.find(p->first);
+      if (committed == offsets_.end() ||
+          committed->second.record_offset < p->second.record_offset) {
+        offsets_[p->first] = std::move(p->second);
+      }
+    }
+    p = pending.erase(p);
+  }
+  if (!pending.empty()) return true;
+  pending_txn_offsets_.erase(it);
+  return false;
+}
+
+void Group::RemoveOffset(const TopicPartition& tp) {
+  offsets_.erase(tp);
+  for (auto it = pending_txn_offsets_.begin(); it != pending_txn_offsets_.end();) {
+    it->second.erase(tp);
+    it = it->second.empty() ? pending_txn_offsets_.erase(it) : std::next(it);
+  }
 }
 
 }  // namespace brook::broker

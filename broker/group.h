@@ -64,13 +64,22 @@ struct Member {
   bool Matches(const std::vector<JoinGroupRequest::JoinGroupRequestProtocol>& other) const;
 };
 
-// A committed offset as OffsetCommitValue holds it.
+// A committed offset as OffsetCommitValue holds it, and where its record is.
 struct CommittedOffset {
   int64_t offset = -1;
   int32_t leader_epoch = -1;
   std::string metadata;
   int64_t commit_timestamp = -1;
+  // Offset of its record in __consumer_offsets: when a transaction commits,
+  // the newer record of a partition wins (Kafka keeps the one with the
+  // higher record offset). -1: unknown.
+  int64_t record_offset = -1;
 };
+
+using TopicPartition = std::pair<std::string, int32_t>;
+
+// Which way a transaction ended.
+enum class TxnResult { kCommit, kAbort };
 
 class Group {
  public:
@@ -136,6 +145,28 @@ class Group {
     return offsets_;
   }
 
+  // Transactional offsets (TxnOffsetCommit) in __consumer_offsets whose
+  // transaction has not ended, by producer id: invisible to OffsetFetch until
+  // a commit marker makes them committed offsets.
+  using PendingOffsets = std::map<TopicPartition, CommittedOffset>;
+  std::map<int64_t, PendingOffsets>& pending_txn_offsets() { return pending_txn_offsets_; }
+  const std::map<int64_t, PendingOffsets>& pending_txn_offsets() const {
+    return pending_txn_offsets_;
+  }
+  // Whether any open transaction holds an offset of `tp`.
+  bool HasPendingTxnOffset(const TopicPartition& tp) const;
+  // The end of `producer_id`'s transaction, its marker at `marker_offset`:
+  // its pending offsets written before the marker become committed offsets
+  // (kCommit; unless a newer record of the partition is already committed)
+  // or are dropped (kAbort). Later ones stay pending. Applying the same end
+  // twice changes nothing. Returns whether the producer still has pending
+  // offsets here.
+  bool CompleteTxn(int64_t producer_id, int64_t marker_offset, TxnResult result);
+  // A tombstone of `tp` removes its committed and its pending offsets.
+  void RemoveOffset(const TopicPartition& tp);
+  // No committed and no pending offset.
+  bool HasNoOffsets() const { return offsets_.empty() && pending_txn_offsets_.empty(); }
+
  private:
   std::string id_;
   GroupState state_ = GroupState::kEmpty;
@@ -148,6 +179,7 @@ class Group {
   std::map<std::string, SteadyTime> pending_members_;
   std::map<std::string, std::string> static_members_;
   std::map<std::pair<std::string, int32_t>, CommittedOffset> offsets_;
+  std::map<int64_t, PendingOffsets> pending_txn_offsets_;
 };
 
 }  // namespace brook::broker

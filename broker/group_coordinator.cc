@@ -11,6 +11,7 @@
 #include <set>
 
 #include "broker/group_records.h"
+#include "broker/internal_topics.h"
 #include "protocol/base/logging.h"
 #include "protocol/base/uuid.h"
 #include "protocol/record_batch.h"
@@ -32,6 +33,25 @@ ErrorCode ToCommitError(const Status& s) {
   if (s.code() == storage::Errc::kRecordTooLarge) return ErrorCode::kInvalidCommitOffsetSize;
   if (s.code() == storage::Errc::kNotFound) return ErrorCode::kCoordinatorNotAvailable;
   return ErrorCode::kUnknownServerError;  // ours: logged where it happened
+}
+
+// TxnOffsetCommit: the verification's answer or the append's failure, as
+// Kafka answers them. A partition outside the transaction is
+// TRANSACTION_ABORTABLE from v4 (clients before it know INVALID_TXN_STATE);
+// an older epoch is INVALID_PRODUCER_EPOCH at every version (the partition
+// leader's answer; clients treat it as fenced).
+ErrorCode ToTxnCommitError(ErrorCode verification, int16_t version) {
+  if (verification == ErrorCode::kInvalidTxnState && version >= 4) {
+    return ErrorCode::kTransactionAbortable;
+  }
+  return verification;
+}
+ErrorCode ToTxnCommitError(const Status& s, int16_t version) {
+  if (s.code() == storage::Errc::kInvalidProducerEpoch) return ErrorCode::kInvalidProducerEpoch;
+  if (s.code() == storage::Errc::kInvalidTxnState) {
+    return ToTxnCommitError(ErrorCode::kInvalidTxnState, version);
+  }
+  return ToCommitError(s);
 }
 
 // DescribeGroups v3+ authorized_operations without ACLs: READ, DELETE, DESCRIBE.
@@ -98,11 +118,12 @@ void GroupCoordinator::Start() {
   // COORDINATOR_LOAD_IN_PROGRESS (retriable) and come back.
   loading_ = true;
   loader_ = std::thread([this] {
-    auto groups = std::make_shared<GroupMap>();
-    if (Status s = LoadInto(*options_.logs, *groups, stop_loading_); !s.ok()) {
+    auto loaded = std::make_shared<LoadedState>();
+    if (Status s = LoadInto(*options_.logs, loaded->groups, loaded->txn_groups, stop_loading_);
+        !s.ok()) {
       kLog.Error("loading ", kOffsetsTopic, ": ", s.ToString(), "; serving what was read");
     }
-    asio::post(strand_, [this, groups] { Loaded(groups); });
+    asio::post(strand_, [this, loaded] { Loaded(loaded); });
   });
 }
 
@@ -187,7 +208,7 @@ asio::awaitable<JoinGroupResponse> GroupCoordinator::DoJoinGroup(JoinGroupReques
   }
   if (!group->SupportsProtocols(req.protocol_type, req.protocols)) {
     // A group made for this join alone goes again.
-    if (group->members().empty() && group->pending_members().empty() && group->offsets().empty() &&
+    if (group->members().empty() && group->pending_members().empty() && group->HasNoOffsets() &&
         group->generation() == 0) {
       groups_.erase(req.group_id);
     }
@@ -657,8 +678,15 @@ GroupCoordinator::DoDeleteGroups(std::vector<std::string> groups) {
       r.error_code = ErrorCode::kNonEmptyGroup;
       continue;
     }
+    // Kafka's deleteAllOffsets: committed offsets and those of open
+    // transactions (which do not keep the group from being deleted).
+    std::set<TopicPartition> partitions;
+    for (const auto& [tp, committed] : group->offsets()) partitions.insert(tp);
+    for (const auto& [producer_id, pending] : group->pending_txn_offsets()) {
+      for (const auto& [tp, offset] : pending) partitions.insert(tp);
+    }
     std::vector<Record> tombstones;
-    for (const auto& [tp, committed] : group->offsets()) {
+    for (const TopicPartition& tp : partitions) {
       tombstones.push_back(
           {.key = EncodeOffsetCommitKey({.group = id, .topic = tp.first, .partition = tp.second})});
     }
@@ -666,7 +694,7 @@ GroupCoordinator::DoDeleteGroups(std::vector<std::string> groups) {
     for (size_t i = 0; i < tombstones.size(); ++i) {
       tombstones[i].offset_delta = static_cast<int32_t>(i);
     }
-    if (ErrorCode e = AppendRecords(id, tombstones); e != ErrorCode::kNone) {
+    if (ErrorCode e = AppendRecords(id, tombstones).error; e != ErrorCode::kNone) {
       r.error_code = e;
       continue;
     }
@@ -720,8 +748,9 @@ asio::awaitable<OffsetCommitResponse> GroupCoordinator::OffsetCommit(OffsetCommi
 }
 
 asio::awaitable<OffsetFetchResponse::OffsetFetchResponseGroup> GroupCoordinator::FetchOffsets(
-    OffsetFetchRequest::OffsetFetchRequestGroup req) {
-  co_return co_await asio::co_spawn(strand_, DoFetchOffsets(std::move(req)), asio::use_awaitable);
+    OffsetFetchRequest::OffsetFetchRequestGroup req, RequireStable require_stable) {
+  co_return co_await asio::co_spawn(strand_, DoFetchOffsets(std::move(req), require_stable),
+                                    asio::use_awaitable);
 }
 
 asio::awaitable<OffsetDeleteResponse> GroupCoordinator::OffsetDelete(OffsetDeleteRequest req) {
@@ -810,11 +839,11 @@ asio::awaitable<OffsetCommitResponse> GroupCoordinator::DoOffsetCommit(OffsetCom
     }
   }
   if (records.empty()) co_return resp;
-  const ErrorCode append_error = AppendRecords(req.group_id, records);
-  if (append_error != ErrorCode::kNone) {
+  const Appended appended = AppendRecords(req.group_id, records);
+  if (appended.error != ErrorCode::kNone) {
     for (auto& rt : resp.topics) {
       for (auto& rp : rt.partitions) {
-        if (rp.error_code == ErrorCode::kNone) rp.error_code = append_error;
+        if (rp.error_code == ErrorCode::kNone) rp.error_code = appended.error;
       }
     }
     co_return resp;
@@ -822,14 +851,19 @@ asio::awaitable<OffsetCommitResponse> GroupCoordinator::DoOffsetCommit(OffsetCom
   // The group may have been created for this commit; it exists still (the
   // strand was never left).
   Group& target = GetOrCreateGroup(req.group_id);
-  for (auto& [tp, c] : accepted) target.offsets()[tp] = std::move(c);
+  for (size_t i = 0; i < accepted.size(); ++i) {
+    accepted[i].second.record_offset = appended.base_offset + static_cast<int64_t>(i);
+    target.offsets()[accepted[i].first] = std::move(accepted[i].second);
+  }
   co_return resp;
 }
 
 // Kafka's handleFetchOffsets: -1 (and empty metadata) for partitions without
 // a commit; every committed partition when topics is null.
+// With require_stable, a partition with pending transactional offsets
+// answers UNSTABLE_OFFSET_COMMIT (per partition, as Kafka: the client retries).
 asio::awaitable<OffsetFetchResponse::OffsetFetchResponseGroup> GroupCoordinator::DoFetchOffsets(
-    OffsetFetchRequest::OffsetFetchRequestGroup req) {
+    OffsetFetchRequest::OffsetFetchRequestGroup req, RequireStable require_stable) {
   OffsetFetchResponse::OffsetFetchResponseGroup out;
   out.group_id = req.group_id;
   if (loading_) {
@@ -852,6 +886,10 @@ asio::awaitable<OffsetFetchResponse::OffsetFetchResponseGroup> GroupCoordinator:
     OffsetFetchResponse::OffsetFetchResponsePartitions r{
         .partition_index = partition, .committed_offset = -1, .metadata = std::string()};
     if (group == nullptr) return r;
+    if (require_stable == RequireStable::kYes && group->HasPendingTxnOffset({topic, partition})) {
+      r.error_code = ErrorCode::kUnstableOffsetCommit;
+      return r;
+    }
     auto it = group->offsets().find({topic, partition});
     if (it == group->offsets().end()) return r;
     r.committed_offset = it->second.offset;
@@ -942,7 +980,8 @@ asio::awaitable<OffsetDeleteResponse> GroupCoordinator::DoOffsetDelete(OffsetDel
         rp.error_code = ErrorCode::kUnknownTopicOrPartition;
       } else if (subscribed.count(topic.name) != 0) {
         rp.error_code = ErrorCode::kGroupSubscribedToTopic;
-      } else if (group->offsets().count({topic.name, p.partition_index}) != 0) {
+      } else if (group->offsets().count({topic.name, p.partition_index}) != 0 ||
+                 group->HasPendingTxnOffset({topic.name, p.partition_index})) {
         tombstones.push_back(
             {.offset_delta = static_cast<int32_t>(tombstones.size()),
              .key = EncodeOffsetCommitKey(
@@ -952,45 +991,189 @@ asio::awaitable<OffsetDeleteResponse> GroupCoordinator::DoOffsetDelete(OffsetDel
     }
   }
   if (tombstones.empty()) co_return resp;
-  if (ErrorCode e = AppendRecords(req.group_id, tombstones); e != ErrorCode::kNone) {
+  if (ErrorCode e = AppendRecords(req.group_id, tombstones).error; e != ErrorCode::kNone) {
     resp.error_code = e;
     resp.topics.clear();
     co_return resp;
   }
-  for (const auto& tp : deleted) group->offsets().erase(tp);
+  for (const auto& tp : deleted) group->RemoveOffset(tp);
   co_return resp;
 }
 
-ErrorCode GroupCoordinator::AppendRecords(const std::string& group_id,
-                                          std::span<const Record> records) {
-  if (options_.logs == nullptr) return ErrorCode::kCoordinatorNotAvailable;
+asio::awaitable<TxnOffsetCommitResponse> GroupCoordinator::TxnOffsetCommit(
+    TxnOffsetCommitRequest req, int16_t version) {
+  co_return co_await asio::co_spawn(strand_, DoTxnOffsetCommit(std::move(req), version),
+                                    asio::use_awaitable);
+}
+
+asio::awaitable<void> GroupCoordinator::CompleteTransaction(int64_t producer_id,
+                                                            int32_t offsets_partition,
+                                                            int64_t marker_offset, bool commit) {
+  co_await asio::co_spawn(strand_,
+                          DoCompleteTransaction(producer_id, offsets_partition, marker_offset,
+                                                commit ? TxnResult::kCommit : TxnResult::kAbort),
+                          asio::use_awaitable);
+}
+
+// Kafka's commitTransactionalOffset (GroupCoordinatorService /
+// OffsetMetadataManager, 3.x-4.0): validateTransactionalOffsetCommit, then
+// verification against the transaction coordinator, then one transactional
+// batch in __consumer_offsets whose offsets pend under the producer id.
+asio::awaitable<TxnOffsetCommitResponse> GroupCoordinator::DoTxnOffsetCommit(
+    TxnOffsetCommitRequest req, int16_t version) {
+  if (version < 3) {
+    // The member fields came with v3; older requests commit as a simple group.
+    req.generation_id = -1;
+    req.member_id.clear();
+    req.group_instance_id.reset();
+  }
+  ErrorCode error = loading_ ? ErrorCode::kCoordinatorLoadInProgress : ErrorCode::kNone;
+  Group* group = loading_ ? nullptr : FindGroup(req.group_id);
+  if (group == nullptr && !loading_ && req.generation_id >= 0) {
+    // Only a group without membership starts out with a commit.
+    error = ErrorCode::kIllegalGeneration;
+  }
+  if (error == ErrorCode::kNone && group != nullptr) {
+    // Kafka's ClassicGroup.validateOffsetCommit with isTransactional: a
+    // simple commit is taken in any state (older versions have no member
+    // fields); no REBALANCE_IN_PROGRESS either.
+    const bool simple =
+        req.generation_id < 0 && req.member_id.empty() && !req.group_instance_id.has_value();
+    if (group->Is(GroupState::kDead)) {
+      error = ErrorCode::kCoordinatorNotAvailable;
+    } else if (!simple) {
+      if (group->IsStaticMemberFenced(req.group_instance_id, req.member_id)) {
+        error = ErrorCode::kFencedInstanceId;
+      } else if (!group->Has(req.member_id)) {
+        error = ErrorCode::kUnknownMemberId;
+      } else if (req.generation_id != group->generation()) {
+        error = ErrorCode::kIllegalGeneration;
+      }
+    }
+  }
+
+  TxnOffsetCommitResponse resp;
+  std::vector<Record> records;
+  std::vector<std::pair<TopicPartition, CommittedOffset>> accepted;
+  const int64_t now = options_.now_ms != nullptr ? options_.now_ms() : 0;
+  for (const auto& topic : req.topics) {
+    auto& rt = resp.topics.emplace_back();
+    rt.name = topic.name;
+    for (const auto& p : topic.partitions) {
+      auto& rp = rt.partitions.emplace_back();
+      rp.partition_index = p.partition_index;
+      if (error != ErrorCode::kNone) {
+        rp.error_code = error;
+      } else if (options_.logs == nullptr ||
+                 options_.logs->Partition(topic.name, p.partition_index) == nullptr) {
+        rp.error_code = ErrorCode::kUnknownTopicOrPartition;
+      } else if (p.committed_metadata && p.committed_metadata->size() > kOffsetMetadataMaxBytes) {
+        rp.error_code = ErrorCode::kOffsetMetadataTooLarge;
+      } else {
+        CommittedOffset c{.offset = p.committed_offset,
+                          .leader_epoch = version >= 2 ? p.committed_leader_epoch : -1,
+                          .metadata = p.committed_metadata.value_or(""),
+                          .commit_timestamp = now};
+        records.push_back(
+            {.offset_delta = static_cast<int32_t>(records.size()),
+             .key = EncodeOffsetCommitKey(
+                 {.group = req.group_id, .topic = topic.name, .partition = p.partition_index}),
+             .value = EncodeOffsetCommitValue({.offset = c.offset,
+                                               .leader_epoch = c.leader_epoch,
+                                               .metadata = c.metadata,
+                                               .commit_timestamp = c.commit_timestamp})});
+        accepted.push_back({{topic.name, p.partition_index}, std::move(c)});
+      }
+    }
+  }
+  if (records.empty()) co_return resp;
+
+  Appended appended;
+  {
+    // The hold keeps the transaction from ending between the check and the
+    // append: both run here without suspending, and it is released on this
+    // thread before anything else.
+    TxnVerification verification;
+    if (options_.verify_txn) {
+      verification = options_.verify_txn(
+          req.transactional_id, req.producer_id, req.producer_epoch, std::string(kOffsetsTopic),
+          OffsetsPartitionFor(req.group_id, kOffsetsTopicPartitions));
+    }
+    if (verification.error != ErrorCode::kNone) {
+      appended.error = verification.error;
+    } else {
+      appended = AppendRecords(
+          req.group_id, records,
+          BatchProducer{.producer_id = req.producer_id, .producer_epoch = req.producer_epoch});
+    }
+    if (verification.hold.owns_lock()) verification.hold.unlock();
+  }
+  if (appended.error != ErrorCode::kNone) {
+    const ErrorCode answer = ToTxnCommitError(appended.error, version);
+    for (auto& rt : resp.topics) {
+      for (auto& rp : rt.partitions) {
+        if (rp.error_code == ErrorCode::kNone) rp.error_code = answer;
+      }
+    }
+    co_return resp;
+  }
+  Group& target = GetOrCreateGroup(req.group_id);
+  Group::PendingOffsets& pending = target.pending_txn_offsets()[req.producer_id];
+  for (size_t i = 0; i < accepted.size(); ++i) {
+    accepted[i].second.record_offset = appended.base_offset + static_cast<int64_t>(i);
+    pending[accepted[i].first] = std::move(accepted[i].second);
+  }
+  txn_groups_[req.producer_id].insert(req.group_id);
+  co_return resp;
+}
+
+asio::awaitable<void> GroupCoordinator::DoCompleteTransaction(int64_t producer_id,
+                                                              int32_t offsets_partition,
+                                                              int64_t marker_offset,
+                                                              TxnResult result) {
+  if (loading_) {
+    deferred_txn_ends_.push_back({producer_id, offsets_partition, marker_offset, result});
+    co_return;
+  }
+  CompleteTxnIn(groups_, txn_groups_, producer_id, offsets_partition, marker_offset, result);
+  co_return;
+}
+
+GroupCoordinator::Appended GroupCoordinator::AppendRecords(const std::string& group_id,
+                                                           std::span<const Record> records,
+                                                           std::optional<BatchProducer> producer) {
+  if (options_.logs == nullptr) return {.error = ErrorCode::kCoordinatorNotAvailable};
   storage::LogManager& logs = *options_.logs;
   const int32_t partition = OffsetsPartitionFor(group_id, kOffsetsTopicPartitions);
-  std::shared_ptr<storage::PartitionLog> log = logs.Partition(kOffsetsTopic, partition);
-  if (log == nullptr) {
-    Result<storage::TopicInfo> created =
-        logs.CreateTopic(kOffsetsTopic, kOffsetsTopicPartitions, {{"cleanup.policy", "compact"}});
-    if (!created.ok() && created.status().code() != storage::Errc::kDuplicateTopic) {
-      kLog.Error("creating ", kOffsetsTopic, ": ", created.status().ToString());
-      return ErrorCode::kCoordinatorNotAvailable;
-    }
-    log = logs.Partition(kOffsetsTopic, partition);
-    if (log == nullptr) return ErrorCode::kCoordinatorNotAvailable;
-  }
+  std::shared_ptr<storage::PartitionLog> log =
+      InternalTopicPartition(logs, kOffsetsTopic, kOffsetsTopicPartitions, partition);
+  if (log == nullptr) return {.error = ErrorCode::kCoordinatorNotAvailable};
   RecordBatchHeader header;
   header.base_timestamp = options_.now_ms != nullptr ? options_.now_ms() : 0;
+  if (producer) {
+    header.producer_id = producer->producer_id;
+    header.producer_epoch = producer->producer_epoch;
+    header.attributes |= kTransactionalAttribute;
+  }
   Result<std::string> batch = BuildRecordBatch(header, Compression::kNone, records);
   if (!batch.ok()) {
     kLog.Error("building a batch for group ", group_id, ": ", batch.status().ToString());
-    return ErrorCode::kUnknownServerError;
+    return {.error = ErrorCode::kUnknownServerError};
   }
-  Result<storage::AppendResult> appended = log->Append(std::move(batch).value(), 0);
+  Result<storage::AppendResult> appended =
+      log->Append(std::move(batch).value(), 0,
+                  producer ? storage::AppendOrigin::kCoordinator : storage::AppendOrigin::kClient);
   if (!appended.ok()) {
+    if (producer && (appended.status().code() == storage::Errc::kInvalidProducerEpoch ||
+                     appended.status().code() == storage::Errc::kInvalidTxnState)) {
+      // The producer's doing, not ours: the caller answers it.
+      return {.error = ToTxnCommitError(appended.status(), 0)};
+    }
     kLog.Error("appending to ", kOffsetsTopic, "-", partition, " for group ", group_id, ": ",
                appended.status().ToString());
-    return ToCommitError(appended.status());
+    return {.error = ToCommitError(appended.status())};
   }
-  return ErrorCode::kNone;
+  return {.base_offset = appended->base_offset};
 }
 
 void GroupCoordinator::StoreGroup(const Group& group) {
@@ -1014,10 +1197,12 @@ void GroupCoordinator::StoreGroup(const Group& group) {
   const Record record{.key = EncodeGroupMetadataKey({.group = group.id()}),
                       .value = EncodeGroupMetadataValue(value)};
   // A lost metadata record costs a rebalance after a restart, nothing more.
-  (void)AppendRecords(group.id(), std::span<const Record>(&record, 1));
+  (void)AppendRecords(group.id(), std::span<const Record>(&record, 1)).error;
 }
 
-void GroupCoordinator::ApplyLoadedRecord(GroupMap& groups, const RecordView& record) {
+void GroupCoordinator::ApplyLoadedRecord(GroupMap& groups, TxnGroups& txn_groups,
+                                         const RecordView& record, int64_t record_offset,
+                                         std::optional<int64_t> txn_producer) {
   auto find = [&groups](const std::string& id) -> Group* {
     auto it = groups.find(id);
     return it == groups.end() ? nullptr : it->second.get();
@@ -1031,7 +1216,14 @@ void GroupCoordinator::ApplyLoadedRecord(GroupMap& groups, const RecordView& rec
   if (key->offset) {
     const OffsetCommitKey& k = *key->offset;
     if (!record.value) {
-      if (Group* g = find(k.group)) g->offsets().erase({k.topic, k.partition});
+      if (Group* g = find(k.group)) {
+        if (txn_producer) {
+          auto it = g->pending_txn_offsets().find(*txn_producer);
+          if (it != g->pending_txn_offsets().end()) it->second.erase({k.topic, k.partition});
+        } else {
+          g->RemoveOffset({k.topic, k.partition});
+        }
+      }
       return;
     }
     Result<OffsetCommitValue> v = ParseOffsetCommitValue(*record.value);
@@ -1041,11 +1233,18 @@ void GroupCoordinator::ApplyLoadedRecord(GroupMap& groups, const RecordView& rec
     }
     std::unique_ptr<Group>& slot = groups[k.group];
     if (!slot) slot = std::make_unique<Group>(k.group);
-    slot->offsets()[{k.topic, k.partition}] =
-        CommittedOffset{.offset = v->offset,
-                        .leader_epoch = v->leader_epoch,
-                        .metadata = v->metadata,
-                        .commit_timestamp = v->commit_timestamp};
+    CommittedOffset c{.offset = v->offset,
+                      .leader_epoch = v->leader_epoch,
+                      .metadata = v->metadata,
+                      .commit_timestamp = v->commit_timestamp,
+                      .record_offset = record_offset};
+    if (txn_producer) {
+      // Pending until its transaction's marker (Kafka's loader does the same).
+      slot->pending_txn_offsets()[*txn_producer][{k.topic, k.partition}] = std::move(c);
+      txn_groups[*txn_producer].insert(k.group);
+    } else {
+      slot->offsets()[{k.topic, k.partition}] = std::move(c);
+    }
     return;
   }
   const std::string& id = key->group->group;
@@ -1060,7 +1259,10 @@ void GroupCoordinator::ApplyLoadedRecord(GroupMap& groups, const RecordView& rec
   }
   // A fresh Group with the stored generation; the offsets loaded so far stay.
   auto fresh = std::make_unique<Group>(id);
-  if (Group* old = find(id)) fresh->offsets() = std::move(old->offsets());
+  if (Group* old = find(id)) {
+    fresh->offsets() = std::move(old->offsets());
+    fresh->pending_txn_offsets() = std::move(old->pending_txn_offsets());
+  }
   fresh->set_generation(v->generation);
   if (!v->protocol_type.empty()) fresh->set_protocol_type(v->protocol_type);
   fresh->set_protocol_name(v->protocol);
@@ -1085,45 +1287,73 @@ void GroupCoordinator::ApplyLoadedRecord(GroupMap& groups, const RecordView& rec
 }
 
 Status GroupCoordinator::LoadInto(storage::LogManager& logs, GroupMap& groups,
-                                  const std::atomic<bool>& stop) {
+                                  TxnGroups& txn_groups, const std::atomic<bool>& stop) {
   if (!logs.Topic(kOffsetsTopic)) return Status::Ok();
   size_t records = 0;
-  for (int32_t p = 0; !stop; ++p) {
-    std::shared_ptr<storage::PartitionLog> log = logs.Partition(kOffsetsTopic, p);
-    if (log == nullptr) break;
-    int64_t offset = log->log_start_offset();
-    while (offset < log->high_watermark() && !stop) {
-      Result<storage::ReadResult> read =
-          log->Read(offset, 1 << 20, storage::IsolationLevel::kReadUncommitted);
-      if (!read.ok()) return read.status();
-      if (read->records.empty()) break;
-      RecordBatchReader reader(read->records);
-      const int64_t before = offset;
-      for (;;) {
-        Result<std::optional<RecordBatchView>> batch = reader.Next();
-        if (!batch.ok()) return batch.status();
-        if (!*batch) break;
-        offset = (*batch)->header().next_offset();
-        if ((*batch)->header().is_control()) continue;
+  Status read = ForEachInternalBatch(
+      logs, kOffsetsTopic, &stop, [&](int32_t p, const RecordBatchView& batch) {
+        const RecordBatchHeader& h = batch.header();
+        if (h.is_control()) {
+          // A transaction marker: the producer's pending offsets of this
+          // partition's groups are committed or dropped, as live.
+          Result<EndTransactionMarker> marker = ReadEndTransactionMarker(batch);
+          if (!marker.ok()) {
+            kLog.Warn("skipping a control batch at ", h.base_offset, " of ", kOffsetsTopic, "-", p,
+                      ": ", marker.status().ToString());
+            return Status::Ok();
+          }
+          CompleteTxnIn(
+              groups, txn_groups, h.producer_id, p, h.base_offset,
+              marker->type == ControlRecordType::kCommit ? TxnResult::kCommit : TxnResult::kAbort);
+          return Status::Ok();
+        }
+        const std::optional<int64_t> txn_producer =
+            h.is_transactional() ? std::optional<int64_t>(h.producer_id) : std::nullopt;
         std::string scratch;
-        Status s = (*batch)->VisitRecords(64 << 20, &scratch, [&](const RecordView& r) {
-          ApplyLoadedRecord(groups, r);
+        return batch.VisitRecords(64 << 20, &scratch, [&](const RecordView& r) {
+          ApplyLoadedRecord(groups, txn_groups, r, h.record_offset(r.offset_delta), txn_producer);
           ++records;
           return true;
         });
-        if (!s.ok()) return s;
-      }
-      if (offset == before) break;
-    }
-  }
+      });
+  if (!read.ok()) return read;
   kLog.Info("loaded ", groups.size(), " groups from ", records, " records of ", kOffsetsTopic);
   return Status::Ok();
 }
 
-void GroupCoordinator::Loaded(std::shared_ptr<GroupMap> groups) {
+void GroupCoordinator::Loaded(std::shared_ptr<LoadedState> loaded) {
   // Nothing was created meanwhile: every request was turned away.
-  for (auto& [id, group] : *groups) groups_[id] = std::move(group);
+  for (auto& [id, group] : loaded->groups) groups_[id] = std::move(group);
+  txn_groups_ = std::move(loaded->txn_groups);
+  // Markers written while loading; those the loader read already find
+  // nothing left to complete.
+  for (const TxnEnd& end : deferred_txn_ends_) {
+    CompleteTxnIn(groups_, txn_groups_, end.producer_id, end.offsets_partition, end.marker_offset,
+                  end.result);
+  }
+  deferred_txn_ends_.clear();
   loading_ = false;
+}
+
+void GroupCoordinator::CompleteTxnIn(GroupMap& groups, TxnGroups& txn_groups, int64_t producer_id,
+                                     int32_t offsets_partition, int64_t marker_offset,
+                                     TxnResult result) {
+  auto it = txn_groups.find(producer_id);
+  if (it == txn_groups.end()) return;
+  std::set<std::string>& ids = it->second;
+  for (auto id = ids.begin(); id != ids.end();) {
+    auto group = groups.find(*id);
+    if (group == groups.end()) {
+      id = ids.erase(id);  // deleted with its pending offsets
+    } else if (OffsetsPartitionFor(*id, kOffsetsTopicPartitions) != offsets_partition) {
+      ++id;  // the same transaction commits there with its own marker
+    } else if (!group->second->CompleteTxn(producer_id, marker_offset, result)) {
+      id = ids.erase(id);
+    } else {
+      ++id;
+    }
+  }
+  if (ids.empty()) txn_groups.erase(it);
 }
 
 void GroupCoordinator::Stop() {

@@ -7,6 +7,13 @@
 // OffsetDelete), each change appended to __consumer_offsets as Kafka's
 // records (broker/group_records.h) and read back by Load at startup.
 //
+// Transactional offsets (TxnOffsetCommit) are appended as one transactional
+// batch of the producer and stay pending, invisible to OffsetFetch, until the
+// transaction coordinator has written the transaction's marker to the
+// group's __consumer_offsets partition and calls CompleteTransaction: a
+// commit makes them the committed offsets, an abort drops them. Load replays
+// the same from the log: transactional batches pend, markers complete them.
+//
 //   Empty --join--> PreparingRebalance --all joined / rebalance timeout-->
 //   CompletingRebalance --leader's SyncGroup--> Stable --join, leave, expiry-->
 //   PreparingRebalance ...
@@ -26,12 +33,15 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "broker/group.h"
+#include "broker/txn_verification.h"
 #include "protocol/base/status.h"
 #include "protocol/messages/delete_groups.h"
 #include "protocol/messages/describe_groups.h"
@@ -43,6 +53,7 @@
 #include "protocol/messages/offset_delete.h"
 #include "protocol/messages/offset_fetch.h"
 #include "protocol/messages/sync_group.h"
+#include "protocol/messages/txn_offset_commit.h"
 #include "protocol/record.h"
 
 namespace brook::storage {
@@ -58,7 +69,15 @@ struct GroupCoordinatorOptions {
   // Where __consumer_offsets lives; commit timestamps come from now_ms.
   storage::LogManager* logs = nullptr;
   int64_t (*now_ms)() = nullptr;
+  // When set, a TxnOffsetCommit is checked against the transaction
+  // coordinator (KIP-890 part 1) right before its append, under the hold it
+  // returns.
+  VerifyTxnPartition verify_txn;
 };
+
+// OffsetFetch require_stable (v7+): partitions with pending transactional
+// offsets answer UNSTABLE_OFFSET_COMMIT.
+enum class RequireStable { kNo, kYes };
 
 // Owns every Group; group state is read and written only on strand_. Every
 // public coroutine may be awaited from any strand.
@@ -95,8 +114,21 @@ class GroupCoordinator {
   asio::awaitable<OffsetCommitResponse> OffsetCommit(OffsetCommitRequest req, int16_t version);
   // One group of an OffsetFetch (the v8+ layout; the handler reshapes it for v1-7).
   asio::awaitable<OffsetFetchResponse::OffsetFetchResponseGroup> FetchOffsets(
-      OffsetFetchRequest::OffsetFetchRequestGroup req);
+      OffsetFetchRequest::OffsetFetchRequestGroup req,
+      RequireStable require_stable = RequireStable::kNo);
   asio::awaitable<OffsetDeleteResponse> OffsetDelete(OffsetDeleteRequest req);
+  // TxnOffsetCommit, every version of TxnOffsetCommitRequest::kVersions: the
+  // offsets pend under the producer id until CompleteTransaction.
+  asio::awaitable<TxnOffsetCommitResponse> TxnOffsetCommit(TxnOffsetCommitRequest req,
+                                                           int16_t version);
+  // The transaction coordinator appended a COMMIT (commit) or ABORT marker of
+  // `producer_id` at `marker_offset` to __consumer_offsets-`offsets_partition`:
+  // the producer's pending offsets of that partition's groups written below
+  // the marker become committed offsets (where no newer commit of the
+  // partition exists) or are dropped. Idempotent. While the coordinator is
+  // loading it is applied once the load is done.
+  asio::awaitable<void> CompleteTransaction(int64_t producer_id, int32_t offsets_partition,
+                                            int64_t marker_offset, bool commit);
 
  private:
   using Strand = asio::strand<asio::io_context::executor_type>;
@@ -115,19 +147,46 @@ class GroupCoordinator {
       std::vector<std::string> groups);
   asio::awaitable<OffsetCommitResponse> DoOffsetCommit(OffsetCommitRequest req, int16_t version);
   asio::awaitable<OffsetFetchResponse::OffsetFetchResponseGroup> DoFetchOffsets(
-      OffsetFetchRequest::OffsetFetchRequestGroup req);
+      OffsetFetchRequest::OffsetFetchRequestGroup req, RequireStable require_stable);
   asio::awaitable<OffsetDeleteResponse> DoOffsetDelete(OffsetDeleteRequest req);
+  asio::awaitable<TxnOffsetCommitResponse> DoTxnOffsetCommit(TxnOffsetCommitRequest req,
+                                                             int16_t version);
+  asio::awaitable<void> DoCompleteTransaction(int64_t producer_id, int32_t offsets_partition,
+                                              int64_t marker_offset, TxnResult result);
   asio::awaitable<void> Sweep();
 
-  // Persistence in __consumer_offsets (created on first use).
-  ErrorCode AppendRecords(const std::string& group_id, std::span<const Record> records);
+  // Persistence in __consumer_offsets (created on first use). With a
+  // producer, one transactional batch of it (no sequence, as Kafka's
+  // coordinator writes).
+  struct BatchProducer {
+    int64_t producer_id = -1;
+    int16_t producer_epoch = -1;
+  };
+  struct Appended {
+    ErrorCode error = ErrorCode::kNone;
+    int64_t base_offset = -1;  // of the batch, when error is kNone
+  };
+  Appended AppendRecords(const std::string& group_id, std::span<const Record> records,
+                         std::optional<BatchProducer> producer = std::nullopt);
   // Writes the group's GroupMetadataValue (after a generation is settled).
   void StoreGroup(const Group& group);
   using GroupMap = std::map<std::string, std::unique_ptr<Group>>;
-  static void ApplyLoadedRecord(GroupMap& groups, const RecordView& record);
-  static Status LoadInto(storage::LogManager& logs, GroupMap& groups,
+  // Producer id -> the groups where it has pending offsets (may name groups
+  // that are gone or no longer pending: they are skipped and forgotten).
+  using TxnGroups = std::map<int64_t, std::set<std::string>>;
+  // A record of __consumer_offsets at `record_offset`; `txn_producer` when
+  // its batch is transactional.
+  static void ApplyLoadedRecord(GroupMap& groups, TxnGroups& txn_groups, const RecordView& record,
+                                int64_t record_offset, std::optional<int64_t> txn_producer);
+  static void CompleteTxnIn(GroupMap& groups, TxnGroups& txn_groups, int64_t producer_id,
+                            int32_t offsets_partition, int64_t marker_offset, TxnResult result);
+  struct LoadedState {
+    GroupMap groups;
+    TxnGroups txn_groups;
+  };
+  static Status LoadInto(storage::LogManager& logs, GroupMap& groups, TxnGroups& txn_groups,
                          const std::atomic<bool>& stop);
-  void Loaded(std::shared_ptr<GroupMap> groups);  // on strand_
+  void Loaded(std::shared_ptr<LoadedState> loaded);  // on strand_
   Group& GetOrCreateGroup(const std::string& group_id);
 
   template <typename Resp>
@@ -156,7 +215,16 @@ class GroupCoordinator {
   asio::steady_timer sweep_timer_;
   GroupCoordinatorOptions options_;
   std::map<std::string, std::unique_ptr<Group>> groups_;
+  TxnGroups txn_groups_;
   bool loading_ = false;  // on strand_ (set before the io threads run)
+  // CompleteTransaction calls that came while loading, applied after it.
+  struct TxnEnd {
+    int64_t producer_id;
+    int32_t offsets_partition;
+    int64_t marker_offset;
+    TxnResult result;
+  };
+  std::vector<TxnEnd> deferred_txn_ends_;
   std::atomic<bool> stop_loading_{false};
   std::thread loader_;
 };

@@ -70,6 +70,7 @@ constexpr std::array kRoutes = {
     Row<AddOffsetsToTxnRequest, HandleAddOffsetsToTxn>(),
     Row<EndTxnRequest, HandleEndTxn>(),
     Row<WriteTxnMarkersRequest, HandleWriteTxnMarkers>(),
+    Row<TxnOffsetCommitRequest, HandleTxnOffsetCommit>(),
     Row<DescribeConfigsRequest, HandleDescribeConfigs>(),
     Row<AlterConfigsRequest, HandleAlterConfigs>(),
     Row<CreatePartitionsRequest, HandleCreatePartitions>(),

@@ -250,10 +250,10 @@ void TransactionCoordinator::Stall() {
 
 // Requests.
 
-TxnResult TransactionCoordinator::InitProducerId(
+TxnReply TransactionCoordinator::InitProducerId(
     const std::string& transactional_id, int32_t timeout_ms,
     std::optional<std::pair<int64_t, int16_t>> expected) {
-  TxnResult result;
+  TxnReply result;
   if (timeout_ms <= 0 || timeout_ms > options_.max_timeout_ms) {
     result.error = ErrorCode::kInvalidTransactionTimeout;
     return result;
@@ -399,9 +399,9 @@ ErrorCode TransactionCoordinator::AddPartitions(const std::string& transactional
   return ErrorCode::kNone;
 }
 
-TxnResult TransactionCoordinator::EndTxn(const std::string& transactional_id, int64_t producer_id,
+TxnReply TransactionCoordinator::EndTxn(const std::string& transactional_id, int64_t producer_id,
                                          int16_t producer_epoch, bool commit) {
-  TxnResult result;
+  TxnReply result;
   if (transactional_id.empty()) {
     result.error = ErrorCode::kInvalidRequest;
     return result;

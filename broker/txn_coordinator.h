@@ -89,7 +89,7 @@ struct TxnCoordinatorOptions {
 // What InitProducerId and EndTxn answer, with the __consumer_offsets markers
 // they wrote (the caller hands those to the group coordinator before it
 // answers, so that committed offsets are visible once the client hears back).
-struct TxnResult {
+struct TxnReply {
   ErrorCode error = ErrorCode::kNone;
   int64_t producer_id = -1;
   int16_t producer_epoch = -1;
@@ -128,13 +128,13 @@ class TransactionCoordinator {
 
   // InitProducerId with a transactional id. `expected` (KIP-360): the
   // producer's current id and epoch when it asks for an epoch bump.
-  TxnResult InitProducerId(const std::string& transactional_id, int32_t timeout_ms,
+  TxnReply InitProducerId(const std::string& transactional_id, int32_t timeout_ms,
                            std::optional<std::pair<int64_t, int16_t>> expected);
   // AddPartitionsToTxn / AddOffsetsToTxn: the error for every partition.
   // REQUIRES: the partitions exist (the handler answers UNKNOWN_TOPIC_OR_PARTITION).
   ErrorCode AddPartitions(const std::string& transactional_id, int64_t producer_id,
                           int16_t producer_epoch, const std::vector<TopicPartition>& partitions);
-  TxnResult EndTxn(const std::string& transactional_id, int64_t producer_id,
+  TxnReply EndTxn(const std::string& transactional_id, int64_t producer_id,
                    int16_t producer_epoch, bool commit);
   // Whether a transactional write may be appended (broker/txn_verification.h).
   TxnVerification Verify(const std::string& transactional_id, int64_t producer_id,

@@ -26,8 +26,10 @@ Status Invalid(Errc code, std::string context) { return Status(code, std::move(c
 // control batches from clients, at least one record, offset deltas 0..n-1
 // in order, last_offset_delta == n - 1, and in compacted topics a key on
 // every record. Decodes (and for compressed batches decompresses) the records
-// to check them.
-Status ValidateProducedBatch(const RecordBatchView& batch, const LogConfig& config) {
+// to check them. A producer batch needs a base sequence unless the
+// coordinator wrote it.
+Status ValidateProducedBatch(const RecordBatchView& batch, const LogConfig& config,
+                             AppendOrigin origin) {
   const RecordBatchHeader& h = batch.header();
   if (batch.size() > static_cast<size_t>(config.max_message_bytes)) {
     return Invalid(Errc::kRecordTooLarge, "batch of " + std::to_string(batch.size()) +
@@ -40,7 +42,7 @@ Status ValidateProducedBatch(const RecordBatchView& batch, const LogConfig& conf
     return Invalid(Errc::kInvalidRecord, "last offset delta " + std::to_string(h.last_offset_delta) +
                                              " for " + std::to_string(h.record_count) + " records");
   }
-  if (h.has_producer_id() && h.base_sequence < 0) {
+  if (origin == AppendOrigin::kClient && h.has_producer_id() && h.base_sequence < 0) {
     return Invalid(Errc::kInvalidRecord, "producer batch without a base sequence");
   }
   std::string scratch;
@@ -296,7 +298,8 @@ Status PartitionLog::AfterAppendLocked() {
   return Status::Ok();
 }
 
-Result<AppendResult> PartitionLog::Append(std::string records, int32_t leader_epoch) {
+Result<AppendResult> PartitionLog::Append(std::string records, int32_t leader_epoch,
+                                          AppendOrigin origin) {
   std::lock_guard lock(mu_);
   if (closed_) return Status(Errc::kInvalidArgument, dir_ + " is closed");
 
@@ -312,7 +315,7 @@ Result<AppendResult> PartitionLog::Append(std::string records, int32_t leader_ep
       Result<std::optional<RecordBatchView>> next = reader.Next();
       if (!next.ok()) return Status(Errc::kCorruptBatch, next.status().ToString());
       if (!next->has_value()) break;
-      if (Status s = ValidateProducedBatch(**next, config_); !s.ok()) return s;
+      if (Status s = ValidateProducedBatch(**next, config_, origin); !s.ok()) return s;
       planned.push_back({reader.position() - (*next)->size(), (*next)->size()});
     }
     if (reader.has_partial_tail()) {
@@ -325,7 +328,7 @@ Result<AppendResult> PartitionLog::Append(std::string records, int32_t leader_ep
   // duplicate is answered with the original offsets and writes nothing.
   for (const Planned& p : planned) {
     RecordBatchHeader h = ReadRecordBatchHeader(std::string_view(records).substr(p.position));
-    Result<AppendCheck> check = producers_.Check(h);
+    Result<AppendCheck> check = producers_.Check(h, origin);
     if (!check.ok()) return check.status();
     if (check->outcome == AppendCheck::kDuplicate) {
       if (planned.size() != 1) {

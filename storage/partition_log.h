@@ -98,8 +98,12 @@ class PartitionLog {
   // time). Nothing is written unless every batch is valid.
   // Errors (storage::Errc): kCorruptBatch (CRC, framing; CORRUPT_MESSAGE),
   // kInvalidRecord (INVALID_RECORD), kRecordTooLarge (MESSAGE_TOO_LARGE),
-  // and ProducerState::Check's.
-  Result<AppendResult> Append(std::string records, int32_t leader_epoch);
+  // and ProducerState::Check's. AppendOrigin::kCoordinator (the broker's own
+  // writes, e.g. transactional offset commits) takes producer batches without
+  // sequence numbers and checks only their epoch and transaction state; a
+  // transactional one opens the producer's transaction here as any other.
+  Result<AppendResult> Append(std::string records, int32_t leader_epoch,
+                              AppendOrigin origin = AppendOrigin::kClient);
 
   // Appends a COMMIT or ABORT marker for the producer's transaction
   // (WriteTxnMarkers / EndTxn). Errors: ProducerState::ApplyMarker's.

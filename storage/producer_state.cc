@@ -152,7 +152,8 @@ Status ReadWholeFile(FileSystem& fs, const std::string& path, std::string* out) 
 // ---------------------------------------------------------------------------
 // Appends.
 
-Result<AppendCheck> ProducerState::Check(const RecordBatchHeader& batch) const {
+Result<AppendCheck> ProducerState::Check(const RecordBatchHeader& batch,
+                                         AppendOrigin origin) const {
   if (!batch.has_producer_id()) return AppendCheck{};
   if (batch.is_control()) {
     return Status(Errc::kInvalidArgument,
@@ -166,7 +167,8 @@ Result<AppendCheck> ProducerState::Check(const RecordBatchHeader& batch) const {
 
   // A retry of one of the last batches: Kafka looks for it before any other
   // check, and only within the current epoch.
-  if (found != nullptr && batch.producer_epoch == entry.producer_epoch) {
+  const bool client = origin == AppendOrigin::kClient;
+  if (client && found != nullptr && batch.producer_epoch == entry.producer_epoch) {
     for (const ProducerBatch& b : entry.batches) {
       if (b.first_sequence == first_sequence && b.last_sequence == batch.last_sequence()) {
         return AppendCheck{.outcome = AppendCheck::kDuplicate, .original = b};
@@ -179,7 +181,11 @@ Result<AppendCheck> ProducerState::Check(const RecordBatchHeader& batch) const {
                   ProducerName(batch.producer_id, batch.producer_epoch) +
                       " is older than the last seen epoch " + std::to_string(entry.producer_epoch));
   }
-  if (batch.producer_epoch != entry.producer_epoch) {
+  // The coordinator writes without sequence numbers (Kafka checks sequences
+  // for AppendOrigin.CLIENT only).
+  if (!client) {
+    // no sequence to check
+  } else if (batch.producer_epoch != entry.producer_epoch) {
     if (first_sequence != 0 && entry.producer_epoch != kNoProducerEpoch) {
       return Status(Errc::kOutOfOrderSequence,
                     ProducerName(batch.producer_id, batch.producer_epoch) +

@@ -32,6 +32,10 @@
 //   5. A non-transactional batch while the producer's transaction is open:
 //      kInvalidTxnState (INVALID_TXN_STATE). A transactional batch of a producer
 //      without an open transaction opens one at the batch's base offset.
+//   Batches the broker writes itself (AppendOrigin::kCoordinator, Kafka's
+//   AppendOrigin.COORDINATOR: the group coordinator's transactional offset
+//   commits) carry no sequence numbers: rules 2 and 4 are skipped, 3 and 5
+//   apply.
 //   A marker (ApplyMarker) with an epoch older than the producer's:
 //   kInvalidProducerEpoch (INVALID_PRODUCER_EPOCH); with a coordinator epoch
 //   older than the last marker's: kCoordinatorFenced (Kafka's
@@ -118,6 +122,10 @@ struct ProducerEntry {
   bool operator==(const ProducerEntry&) const = default;
 };
 
+// Who wrote a batch: a producer (every rule above) or the broker's own
+// coordinator (no duplicate detection, no sequence checks).
+enum class AppendOrigin { kClient, kCoordinator };
+
 // What Check decided about a batch.
 struct AppendCheck {
   enum Outcome { kAppend, kDuplicate };
@@ -163,7 +171,8 @@ class ProducerState {
   // Changes nothing. Errors: kInvalidProducerEpoch, kOutOfOrderSequence,
   // kInvalidTxnState, kInvalidArgument (a control batch: markers go through
   // ApplyMarker).
-  Result<AppendCheck> Check(const RecordBatchHeader& batch) const;
+  Result<AppendCheck> Check(const RecordBatchHeader& batch,
+                            AppendOrigin origin = AppendOrigin::kClient) const;
 
   // Records a data batch just appended, with its assigned offsets: the
   // producer's epoch (a new one forgets the old epoch's batches), the batch

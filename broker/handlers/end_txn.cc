@@ -15,7 +15,7 @@
 namespace brook::broker {
 
 asio::awaitable<EndTxnResponse> HandleEndTxn(RequestContext& ctx, EndTxnRequest req) {
-  TxnResult result = ctx.broker().transactions().EndTxn(req.transactional_id, req.producer_id,
+  TxnReply result = ctx.broker().transactions().EndTxn(req.transactional_id, req.producer_id,
                                                         req.producer_epoch, req.committed);
   co_await ctx.broker().ApplyOffsetsMarkers(std::move(result.markers));
   EndTxnResponse resp;

@@ -40,6 +40,7 @@
 #include "protocol/messages/offset_for_leader_epoch.h"
 #include "protocol/messages/produce.h"
 #include "protocol/messages/sync_group.h"
+#include "protocol/messages/txn_offset_commit.h"
 #include "protocol/messages/write_txn_markers.h"
 
 namespace brook::broker {
@@ -81,6 +82,8 @@ asio::awaitable<AddOffsetsToTxnResponse> HandleAddOffsetsToTxn(RequestContext& c
 asio::awaitable<EndTxnResponse> HandleEndTxn(RequestContext& ctx, EndTxnRequest req);
 asio::awaitable<WriteTxnMarkersResponse> HandleWriteTxnMarkers(RequestContext& ctx,
                                                                WriteTxnMarkersRequest req);
+asio::awaitable<TxnOffsetCommitResponse> HandleTxnOffsetCommit(RequestContext& ctx,
+                                                               TxnOffsetCommitRequest req);
 asio::awaitable<DescribeConfigsResponse> HandleDescribeConfigs(RequestContext& ctx,
                                                                DescribeConfigsRequest req);
 asio::awaitable<AlterConfigsResponse> HandleAlterConfigs(RequestContext& ctx,

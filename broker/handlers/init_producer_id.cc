@@ -47,7 +47,7 @@ asio::awaitable<InitProducerIdResponse> HandleInitProducerId(RequestContext& ctx
     }
     std::optional<std::pair<int64_t, int16_t>> expected;
     if (req.producer_id != kNoProducerId) expected.emplace(req.producer_id, req.producer_epoch);
-    TxnResult result = ctx.broker().transactions().InitProducerId(
+    TxnReply result = ctx.broker().transactions().InitProducerId(
         *req.transactional_id, req.transaction_timeout_ms, expected);
     co_await ctx.broker().ApplyOffsetsMarkers(std::move(result.markers));
     resp.error_code = FencedForVersion(result.error, ctx.api_version(), 4);

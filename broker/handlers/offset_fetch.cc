@@ -2,9 +2,11 @@
 //
 // OffsetFetch v1-9: committed offsets, -1 where there is none, every committed
 // partition when topics is null (v2+). v8+ asks for several groups at once;
-// v1-7 ask for one and get the v8 answer reshaped. require_stable (v7+) is
-// accepted: without transactions no offset is ever pending. v9's member id
-// and epoch matter only to KIP-848 groups: ignored.
+// v1-7 ask for one and get the v8 answer reshaped. require_stable (v7+): a
+// partition with transactional offsets still pending answers
+// UNSTABLE_OFFSET_COMMIT with offset -1 (per partition, as Kafka; the client
+// retries); without it the committed offset is returned. v9's member id and
+// epoch matter only to KIP-848 groups: ignored.
 #include "broker/broker.h"
 #include "broker/group_coordinator.h"
 #include "broker/handlers/handlers.h"
@@ -15,13 +17,15 @@ asio::awaitable<OffsetFetchResponse> HandleOffsetFetch(RequestContext& ctx,
                                                        OffsetFetchRequest req) {
   GroupCoordinator& groups = ctx.broker().groups();
   OffsetFetchResponse resp;
+  const RequireStable require_stable =
+      ctx.api_version() >= 7 && req.require_stable ? RequireStable::kYes : RequireStable::kNo;
   if (ctx.api_version() >= 8) {
     for (auto& wanted : req.groups) {
       if (wanted.group_id.empty()) {
         resp.groups.push_back({.group_id = "", .error_code = ErrorCode::kInvalidGroupId});
         continue;
       }
-      resp.groups.push_back(co_await groups.FetchOffsets(std::move(wanted)));
+      resp.groups.push_back(co_await groups.FetchOffsets(std::move(wanted), require_stable));
     }
     co_return resp;
   }
@@ -41,7 +45,7 @@ asio::awaitable<OffsetFetchResponse> HandleOffsetFetch(RequestContext& ctx,
     one.topics = std::nullopt;
   }
   OffsetFetchResponse::OffsetFetchResponseGroup answer =
-      co_await groups.FetchOffsets(std::move(one));
+      co_await groups.FetchOffsets(std::move(one), require_stable);
   resp.error_code = answer.error_code;
   for (auto& t : answer.topics) {
     auto& out = resp.topics.emplace_back();

@@ -23,7 +23,7 @@
 // coordinator under a hold that keeps the transaction from ending until the
 // append is done; else INVALID_TXN_STATE (INVALID_PRODUCER_EPOCH for a fenced
 // epoch, INVALID_PRODUCER_ID_MAPPING for an id the transactional id does not
-// own).
+// own). transaction.partition.verification.enable=false turns the check off.
 //
 // Not supported: per-record
 // record_errors (the message says which record), throttling. Appends run on
@@ -119,7 +119,7 @@ PartitionResponse ProducePartition(RequestContext& ctx, const ProduceRequest& re
   }
   // Held until the append is done (same thread, no suspension).
   TxnVerification verified;
-  if (req.transactional_id) {
+  if (req.transactional_id && ctx.broker().config().transaction_partition_verification) {
     const RecordBatchHeader first = *FirstBatchHeader(data.records);
     if (first.is_transactional()) {
       verified = ctx.broker().transactions().Verify(*req.transactional_id, first.producer_id,

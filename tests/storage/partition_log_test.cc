@@ -259,6 +259,36 @@ TEST_F(PartitionLogTest, StaleMarkersAreRejectedAndWriteNothing) {
   EXPECT_EQ(log_->log_end_offset(), end);
 }
 
+TEST_F(PartitionLogTest, CoordinatorAppendsSkipSequencesButKeepEpochAndTransactionRules) {
+  Open();
+  const BatchSpec unsequenced{
+      .records = 2, .producer_id = 7, .epoch = 3, .sequence = kNoSequence, .transactional = true};
+  // A client must send a sequence with a producer id.
+  EXPECT_EQ(log_->Append(Batch(unsequenced), 0).status().code(), Errc::kInvalidRecord);
+  // The coordinator need not, and its batch opens the producer's transaction.
+  Result<AppendResult> first = log_->Append(Batch(unsequenced), 0, AppendOrigin::kCoordinator);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(first->base_offset, 0);
+  EXPECT_EQ(log_->last_stable_offset(), 0);
+  // The same batch again is no duplicate: there are no sequences to compare.
+  Result<AppendResult> second = log_->Append(Batch(unsequenced), 0, AppendOrigin::kCoordinator);
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_FALSE(second->duplicate);
+  EXPECT_EQ(second->base_offset, 2);
+  // An older epoch is fenced; a non-transactional batch may not join.
+  BatchSpec old_epoch = unsequenced;
+  old_epoch.epoch = 2;
+  EXPECT_EQ(log_->Append(Batch(old_epoch), 0, AppendOrigin::kCoordinator).status().code(),
+            Errc::kInvalidProducerEpoch);
+  BatchSpec plain = unsequenced;
+  plain.transactional = false;
+  EXPECT_EQ(log_->Append(Batch(plain), 0, AppendOrigin::kCoordinator).status().code(),
+            Errc::kInvalidTxnState);
+  EXPECT_EQ(log_->log_end_offset(), 4);
+  ASSERT_TRUE(log_->AppendMarker(7, 3, ControlRecordType::kCommit, 0, 0).ok());
+  EXPECT_EQ(log_->last_stable_offset(), 5);
+}
+
 TEST_F(PartitionLogTest, RollsBySizeAndReadsAcrossSegments) {
   config_.segment_bytes = 300;
   Open();

@@ -233,6 +233,27 @@ TEST(ProducerStateTest, AnOlderEpochIsRejectedEvenForARetry) {
   EXPECT_REJECTED(log.Produce(kPid, 0, 0), Errc::kInvalidProducerEpoch);
 }
 
+TEST(ProducerStateTest, CoordinatorBatchesSkipSequenceChecksButNotTheEpoch) {
+  ProducerState state;
+  RecordBatchHeader h = DataHeader(kPid, 2, kNoSequence, 2, 0, Txn::kYes, 1000);
+  ASSERT_APPENDS(state.Check(h, AppendOrigin::kCoordinator));
+  state.Update(h);
+  EXPECT_EQ(state.FirstUnstableOffset(), 0);
+  // The same unsequenced batch again is appended, not a duplicate.
+  h.base_offset = 2;
+  ASSERT_APPENDS(state.Check(h, AppendOrigin::kCoordinator));
+  // A client batch of the same producer is still checked against the sequence.
+  RecordBatchHeader gap = DataHeader(kPid, 3, 5, 1, 4, Txn::kYes, 1000);
+  EXPECT_REJECTED(state.Check(gap), Errc::kOutOfOrderSequence);
+  ASSERT_APPENDS(state.Check(gap, AppendOrigin::kCoordinator));
+  EXPECT_REJECTED(state.Check(DataHeader(kPid, 1, kNoSequence, 1, 4, Txn::kYes, 1000),
+                              AppendOrigin::kCoordinator),
+                  Errc::kInvalidProducerEpoch);
+  EXPECT_REJECTED(state.Check(DataHeader(kPid, 2, kNoSequence, 1, 4, Txn::kNo, 1000),
+                              AppendOrigin::kCoordinator),
+                  Errc::kInvalidTxnState);
+}
+
 TEST(ProducerStateTest, ProducersAreIndependent) {
   FakeLog log;
   ASSERT_APPENDS(log.Produce(1, 0, 0));
