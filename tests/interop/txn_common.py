@@ -187,6 +187,10 @@ def run(main):
     sys.exit(0)
 
 
+def assign_from_start(consumer, partitions):
+    consumer.assign([TopicPartition(t, p, -2) for t, p in partitions])  # -2: beginning
+
+
 def read(consumer, partitions, timeout, until=None, idle=None):
     """Assigns `partitions` [(topic, partition)] from the beginning and reads.
 
@@ -195,7 +199,7 @@ def read(consumer, partitions, timeout, until=None, idle=None):
     `until` is None, after `idle` seconds without anything new, or at
     `timeout` (never an error here: the caller asserts on what it got).
     """
-    consumer.assign([TopicPartition(t, p, -2) for t, p in partitions])
+    assign_from_start(consumer, partitions)
     records, eof = [], {}
     deadline = time.time() + timeout
     last_new = time.time()
