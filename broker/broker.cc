@@ -11,6 +11,7 @@
 #include "broker/connection.h"
 #include "broker/group_coordinator.h"
 #include "broker/producer_ids.h"
+#include "broker/txn_coordinator.h"
 #include "protocol/base/logging.h"
 #include "protocol/base/uuid.h"
 #include "storage/log_manager.h"
@@ -87,6 +88,23 @@ Status Broker::OpenStorage() {
   if (!logs.ok()) return logs.status();
   logs_ = std::move(logs).value();
   producer_ids_ = std::make_unique<ProducerIdManager>(*catalog_);
+  transactions_ = std::make_unique<TransactionCoordinator>(TxnCoordinatorOptions{
+      .logs = logs_.get(),
+      .producer_ids = producer_ids_.get(),
+      .now_ms = &Broker::NowMs,
+      .max_timeout_ms = config_.transaction_max_timeout_ms,
+      .state_partitions = config_.transaction_state_partitions,
+      .abort_timed_out_interval_ms = config_.transaction_abort_timed_out_interval_ms,
+      .id_expiration_ms = config_.transactional_id_expiration_ms,
+      .remove_expired_interval_ms = config_.transaction_remove_expired_interval_ms,
+      .stall_after_prepare = config_.testing_txn_stall == "after-prepare",
+      .on_marker_appended = [this](const std::string& topic,
+                                   int32_t partition) { NotifyAppended(topic, partition); },
+      .on_offsets_markers =
+          [this](std::vector<OffsetsMarker> markers) {
+            asio::co_spawn(io_, ApplyOffsetsMarkers(std::move(markers)),
+                           LogEscapedException{"offsets markers"});
+          }});
   if (!groups_) {
     groups_ = std::make_unique<GroupCoordinator>(
         io_, GroupCoordinatorOptions{
@@ -121,6 +139,13 @@ void Broker::RunMaintenance() {
   }
 }
 
+asio::awaitable<void> Broker::ApplyOffsetsMarkers(std::vector<OffsetsMarker> markers) {
+  // TODO(brook): hand each to groups_->CompleteTransaction once the group
+  // coordinator keeps pending transactional offsets (#5).
+  (void)markers;
+  co_return;
+}
+
 void Broker::NotifyAppended(const std::string& topic, int32_t partition) {
   fetch_waiters_.Notify(topic, partition);
 }
@@ -148,6 +173,16 @@ Status Broker::Start() {
     return Status(
         ec, "listening on " + config_.listener_host + ":" + std::to_string(config_.listener_port));
   }
+  // Transactions a previous run left half-completed get their markers before
+  // the group coordinator reads __consumer_offsets and before any client
+  // can see the partitions.
+  if (Status s = transactions_->Load(); !s.ok()) {
+    acceptor_.close();
+    if (Status closed = logs_->Close(); !closed.ok()) {
+      kLog.Error("closing the logs: ", closed.ToString());
+    }
+    return Status(s.code(), "loading __transaction_state: " + s.context());
+  }
   port_ = acceptor_.local_endpoint().port();
   advertised_host_ =
       config_.advertised_host.empty() ? config_.listener_host : config_.advertised_host;
@@ -155,6 +190,7 @@ Status Broker::Start() {
 
   asio::co_spawn(accept_strand_, Accept(), LogEscapedException{"accept loop"});
   groups_->Start();
+  transactions_->Start();
   threads_.reserve(static_cast<size_t>(config_.io_threads));
   for (int i = 0; i < config_.io_threads; ++i) threads_.emplace_back([this] { io_.run(); });
   stopping_ = false;
@@ -178,6 +214,7 @@ void Broker::Stop() {
   for (std::thread& t : threads_) t.join();
   threads_.clear();
   groups_->Stop();  // the loader reads the logs closed below
+  transactions_->Stop();
   {
     std::lock_guard lock(maintenance_mu_);
     stopping_ = true;

@@ -36,6 +36,8 @@ namespace brook::broker {
 
 class GroupCoordinator;
 class ProducerIdManager;
+class TransactionCoordinator;
+struct OffsetsMarker;
 
 // Start and Stop are called from the owning thread; everything else the
 // broker does runs on its io threads.
@@ -71,6 +73,12 @@ class Broker {
   ProducerIdManager& producer_ids() { return *producer_ids_; }
   // Consumer groups and their committed offsets. REQUIRES: Start() succeeded.
   GroupCoordinator& groups() { return *groups_; }
+  // Transactional ids and their transactions. REQUIRES: Start() succeeded.
+  TransactionCoordinator& transactions() { return *transactions_; }
+  // Hands markers written to __consumer_offsets to the group coordinator,
+  // which makes the producer's pending transactional offsets committed or
+  // drops them; done once it returns.
+  asio::awaitable<void> ApplyOffsetsMarkers(std::vector<OffsetsMarker> markers);
   // Wakes the fetches parked on the partition; call after every successful
   // append to it (produce, transaction markers). Any thread.
   void NotifyAppended(const std::string& topic, int32_t partition);
@@ -89,6 +97,7 @@ class Broker {
   std::unique_ptr<storage::MetadataStore> catalog_;
   std::unique_ptr<storage::LogManager> logs_;
   std::unique_ptr<ProducerIdManager> producer_ids_;
+  std::unique_ptr<TransactionCoordinator> transactions_;
   // Retention, interval flushes and checkpoints run off the io threads.
   std::thread maintenance_thread_;
   std::mutex maintenance_mu_;

@@ -1,36 +1,9 @@
 // broker/group_records.cc
 #include "broker/group_records.h"
 
-#include "protocol/wire/errors.h"
+#include "broker/versioned_record.h"
 
 namespace brook::broker {
-namespace {
-
-template <typename M>
-std::string EncodeVersioned(const M& m, int16_t version) {
-  std::string out;
-  out += static_cast<char>((version >> 8) & 0xff);
-  out += static_cast<char>(version & 0xff);
-  wire::EncodeTo(out, m, version);
-  return out;
-}
-
-Result<int16_t> ReadVersion(std::string_view* bytes) {
-  if (bytes->size() < 2) return Status(wire::Errc::kTruncated, "record version");
-  const auto version = static_cast<int16_t>((static_cast<uint8_t>((*bytes)[0]) << 8) |
-                                            static_cast<uint8_t>((*bytes)[1]));
-  bytes->remove_prefix(2);
-  return version;
-}
-
-template <typename M>
-Result<M> DecodeVersioned(std::string_view bytes) {
-  Result<int16_t> version = ReadVersion(&bytes);
-  if (!version.ok()) return version.status();
-  return wire::Decode<M>(bytes, *version);
-}
-
-}  // namespace
 
 std::string EncodeOffsetCommitKey(const OffsetCommitKey& key) { return EncodeVersioned(key, 1); }
 std::string EncodeOffsetCommitValue(const OffsetCommitValue& value) {
@@ -43,7 +16,7 @@ std::string EncodeGroupMetadataValue(const GroupMetadataValue& value) {
 
 Result<GroupRecordKey> ParseGroupRecordKey(std::string_view bytes) {
   std::string_view rest = bytes;
-  Result<int16_t> version = ReadVersion(&rest);
+  Result<int16_t> version = ReadRecordVersion(&rest);
   if (!version.ok()) return version.status();
   GroupRecordKey key;
   if (*version <= 1) {

@@ -66,6 +66,10 @@ constexpr std::array kRoutes = {
     Row<DeleteRecordsRequest, HandleDeleteRecords>(),
     Row<InitProducerIdRequest, HandleInitProducerId>(),
     Row<OffsetForLeaderEpochRequest, HandleOffsetForLeaderEpoch>(),
+    Row<AddPartitionsToTxnRequest, HandleAddPartitionsToTxn>(),
+    Row<AddOffsetsToTxnRequest, HandleAddOffsetsToTxn>(),
+    Row<EndTxnRequest, HandleEndTxn>(),
+    Row<WriteTxnMarkersRequest, HandleWriteTxnMarkers>(),
     Row<DescribeConfigsRequest, HandleDescribeConfigs>(),
     Row<AlterConfigsRequest, HandleAlterConfigs>(),
     Row<CreatePartitionsRequest, HandleCreatePartitions>(),
@@ -73,6 +77,9 @@ constexpr std::array kRoutes = {
     Row<IncrementalAlterConfigsRequest, HandleIncrementalAlterConfigs>(),
     Row<OffsetDeleteRequest, HandleOffsetDelete>(),
     Row<DescribeClusterRequest, HandleDescribeCluster>(),
+    Row<DescribeProducersRequest, HandleDescribeProducers>(),
+    Row<DescribeTransactionsRequest, HandleDescribeTransactions>(),
+    Row<ListTransactionsRequest, HandleListTransactions>(),
 };
 
 constexpr bool SortedByKey() {

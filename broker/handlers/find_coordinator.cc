@@ -1,10 +1,9 @@
 // broker/handlers/find_coordinator.cc
 //
-// FindCoordinator v0-6: this node coordinates every group. key_type 0 (group)
-// answers this node; 1 (transaction) is COORDINATOR_NOT_AVAILABLE until the
-// broker has a transaction coordinator; anything else (2, share groups, and
-// unknown types) is INVALID_REQUEST, as Kafka without share groups. v4+ answers
-// each of coordinator_keys.
+// FindCoordinator v0-6: this node coordinates every group and every
+// transactional id. key_type 0 (group) and 1 (transaction) answer this node;
+// anything else (2, share groups, and unknown types) is INVALID_REQUEST, as
+// Kafka without share groups. v4+ answers each of coordinator_keys.
 #include "broker/broker.h"
 #include "broker/handlers/handlers.h"
 
@@ -15,8 +14,7 @@ constexpr int8_t kGroupKey = 0;
 constexpr int8_t kTransactionKey = 1;
 
 ErrorCode KeyTypeError(int8_t key_type) {
-  if (key_type == kGroupKey) return ErrorCode::kNone;
-  if (key_type == kTransactionKey) return ErrorCode::kCoordinatorNotAvailable;
+  if (key_type == kGroupKey || key_type == kTransactionKey) return ErrorCode::kNone;
   return ErrorCode::kInvalidRequest;
 }
 

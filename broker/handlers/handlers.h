@@ -8,6 +8,8 @@
 
 #include "broker/handler_table.h"
 #include "broker/request_context.h"
+#include "protocol/messages/add_offsets_to_txn.h"
+#include "protocol/messages/add_partitions_to_txn.h"
 #include "protocol/messages/alter_configs.h"
 #include "protocol/messages/api_versions.h"
 #include "protocol/messages/create_partitions.h"
@@ -18,6 +20,9 @@
 #include "protocol/messages/describe_cluster.h"
 #include "protocol/messages/describe_configs.h"
 #include "protocol/messages/describe_groups.h"
+#include "protocol/messages/describe_producers.h"
+#include "protocol/messages/describe_transactions.h"
+#include "protocol/messages/end_txn.h"
 #include "protocol/messages/fetch.h"
 #include "protocol/messages/find_coordinator.h"
 #include "protocol/messages/heartbeat.h"
@@ -27,6 +32,7 @@
 #include "protocol/messages/leave_group.h"
 #include "protocol/messages/list_groups.h"
 #include "protocol/messages/list_offsets.h"
+#include "protocol/messages/list_transactions.h"
 #include "protocol/messages/metadata.h"
 #include "protocol/messages/offset_commit.h"
 #include "protocol/messages/offset_delete.h"
@@ -34,6 +40,7 @@
 #include "protocol/messages/offset_for_leader_epoch.h"
 #include "protocol/messages/produce.h"
 #include "protocol/messages/sync_group.h"
+#include "protocol/messages/write_txn_markers.h"
 
 namespace brook::broker {
 
@@ -67,6 +74,13 @@ asio::awaitable<InitProducerIdResponse> HandleInitProducerId(RequestContext& ctx
                                                              InitProducerIdRequest req);
 asio::awaitable<OffsetForLeaderEpochResponse> HandleOffsetForLeaderEpoch(
     RequestContext& ctx, OffsetForLeaderEpochRequest req);
+asio::awaitable<AddPartitionsToTxnResponse> HandleAddPartitionsToTxn(RequestContext& ctx,
+                                                                     AddPartitionsToTxnRequest req);
+asio::awaitable<AddOffsetsToTxnResponse> HandleAddOffsetsToTxn(RequestContext& ctx,
+                                                               AddOffsetsToTxnRequest req);
+asio::awaitable<EndTxnResponse> HandleEndTxn(RequestContext& ctx, EndTxnRequest req);
+asio::awaitable<WriteTxnMarkersResponse> HandleWriteTxnMarkers(RequestContext& ctx,
+                                                               WriteTxnMarkersRequest req);
 asio::awaitable<DescribeConfigsResponse> HandleDescribeConfigs(RequestContext& ctx,
                                                                DescribeConfigsRequest req);
 asio::awaitable<AlterConfigsResponse> HandleAlterConfigs(RequestContext& ctx,
@@ -81,5 +95,11 @@ asio::awaitable<OffsetDeleteResponse> HandleOffsetDelete(RequestContext& ctx,
                                                          OffsetDeleteRequest req);
 asio::awaitable<DescribeClusterResponse> HandleDescribeCluster(RequestContext& ctx,
                                                                DescribeClusterRequest req);
+asio::awaitable<DescribeProducersResponse> HandleDescribeProducers(RequestContext& ctx,
+                                                                   DescribeProducersRequest req);
+asio::awaitable<DescribeTransactionsResponse> HandleDescribeTransactions(
+    RequestContext& ctx, DescribeTransactionsRequest req);
+asio::awaitable<ListTransactionsResponse> HandleListTransactions(RequestContext& ctx,
+                                                                 ListTransactionsRequest req);
 
 }  // namespace brook::broker

@@ -1,20 +1,24 @@
 // broker/handlers/init_producer_id.cc
 //
-// InitProducerId for idempotent producers (transactional_id null), as Kafka
-// 4.0's KafkaApis.handleInitProducerIdRequest and
-// TransactionCoordinator.handleInitProducerId answer them: always a new
-// producer id with epoch 0. A producer id and epoch in the request (v3+, KIP-360)
-// must come together (else INVALID_REQUEST); for an idempotent producer Kafka
-// ignores them, since such a producer bumps its epoch itself and only asks
-// for a new id when the epoch is exhausted. transaction_timeout_ms is
-// likewise ignored without a transactional id.
+// InitProducerId, as Kafka 4.0's KafkaApis.handleInitProducerIdRequest and
+// TransactionCoordinator.handleInitProducerId answer it. A producer id and
+// epoch in the request (v3+, KIP-360) must come together (else
+// INVALID_REQUEST).
 //
-// Not supported: transactions. A non-empty transactional id is answered with
-// COORDINATOR_NOT_AVAILABLE (retriable) until the transaction coordinator
-// exists; an empty one is INVALID_REQUEST, as in Kafka.
+// Idempotent producers (transactional_id null): always a new producer id with
+// epoch 0; Kafka ignores a given id and epoch there, since such a producer
+// bumps its epoch itself and only asks for a new id when the epoch is
+// exhausted, and ignores transaction_timeout_ms.
+//
+// Transactional producers: the coordinator (broker/txn_coordinator.h) bumps
+// the id's epoch, fencing the previous instance and aborting what it left
+// open; an empty id is INVALID_REQUEST, a timeout outside
+// (0, transaction.max.timeout.ms] INVALID_TRANSACTION_TIMEOUT, and
+// PRODUCER_FENCED is INVALID_PRODUCER_EPOCH before v4.
 #include "broker/broker.h"
 #include "broker/handlers/handlers.h"
 #include "broker/producer_ids.h"
+#include "broker/txn_coordinator.h"
 #include "protocol/base/logging.h"
 
 namespace brook::broker {
@@ -39,10 +43,17 @@ asio::awaitable<InitProducerIdResponse> HandleInitProducerId(RequestContext& ctx
   if (req.transactional_id) {
     if (req.transactional_id->empty()) {
       resp.error_code = ErrorCode::kInvalidRequest;
-    } else {
-      kLog.Info("InitProducerId for transactional id '", *req.transactional_id, "' from ",
-                ctx.peer(), ": transactions are not supported yet");
-      resp.error_code = ErrorCode::kCoordinatorNotAvailable;
+      co_return resp;
+    }
+    std::optional<std::pair<int64_t, int16_t>> expected;
+    if (req.producer_id != kNoProducerId) expected.emplace(req.producer_id, req.producer_epoch);
+    TxnResult result = ctx.broker().transactions().InitProducerId(
+        *req.transactional_id, req.transaction_timeout_ms, expected);
+    co_await ctx.broker().ApplyOffsetsMarkers(std::move(result.markers));
+    resp.error_code = FencedForVersion(result.error, ctx.api_version(), 4);
+    if (result.error == ErrorCode::kNone) {
+      resp.producer_id = result.producer_id;
+      resp.producer_epoch = result.producer_epoch;
     }
     co_return resp;
   }

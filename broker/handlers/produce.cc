@@ -18,7 +18,14 @@
 // acks=0: no response at all; if any partition failed, the connection is
 // closed instead, as Kafka does, so the producer notices and refreshes.
 //
-// Not supported: transactions (see INVALID_TXN_STATE below), per-record
+// Transactional batches (KIP-890 part 1): the partition must be in the
+// producer's ongoing transaction (AddPartitionsToTxn), checked with the
+// coordinator under a hold that keeps the transaction from ending until the
+// append is done; else INVALID_TXN_STATE (INVALID_PRODUCER_EPOCH for a fenced
+// epoch, INVALID_PRODUCER_ID_MAPPING for an id the transactional id does not
+// own).
+//
+// Not supported: per-record
 // record_errors (the message says which record), throttling. Appends run on
 // the io thread, including the fsync under flush.messages=1: the broker has
 // no blocking pool yet.
@@ -28,6 +35,7 @@
 
 #include "broker/broker.h"
 #include "broker/handlers/handlers.h"
+#include "broker/txn_coordinator.h"
 #include "protocol/base/logging.h"
 #include "protocol/compression.h"
 #include "protocol/record_batch.h"
@@ -109,12 +117,15 @@ PartitionResponse ProducePartition(RequestContext& ctx, const ProduceRequest& re
   if (req.acks != 0 && req.acks != 1 && req.acks != -1) {
     return Failed(data.index, ErrorCode::kInvalidRequiredAcks);
   }
+  // Held until the append is done (same thread, no suspension).
+  TxnVerification verified;
   if (req.transactional_id) {
-    // Transactions are not implemented yet. Kafka appends a transactional
-    // produce only to partitions added to the ongoing transaction
-    // (AddPartitionsToTxn); with no coordinator none ever is, so the answer is
-    // the one Kafka gives for a partition outside the transaction.
-    return Failed(data.index, ErrorCode::kInvalidTxnState);
+    const RecordBatchHeader first = *FirstBatchHeader(data.records);
+    if (first.is_transactional()) {
+      verified = ctx.broker().transactions().Verify(*req.transactional_id, first.producer_id,
+                                                    first.producer_epoch, topic, data.index);
+      if (verified.error != ErrorCode::kNone) return Failed(data.index, verified.error);
+    }
   }
 
   Result<storage::AppendResult> appended =

@@ -117,10 +117,10 @@ TEST_F(GroupsTest, FindCoordinatorAnswersThisNodeForGroups) {
     EXPECT_EQ(resp->host, broker_->advertised_host());
     EXPECT_EQ(resp->port, broker_->advertised_port());
   }
-  FindCoordinatorRequest txn{.key = "t", .key_type = 1};
-  Result<FindCoordinatorResponse> resp = Call(client, txn, 3);
+  FindCoordinatorRequest share{.key = "s", .key_type = 2};
+  Result<FindCoordinatorResponse> resp = Call(client, share, 3);
   ASSERT_TRUE(resp.ok());
-  EXPECT_EQ(resp->error_code, ErrorCode::kCoordinatorNotAvailable);
+  EXPECT_EQ(resp->error_code, ErrorCode::kInvalidRequest);
 
   FindCoordinatorRequest batch{.key_type = 0, .coordinator_keys = {"a", "b"}};
   Result<FindCoordinatorResponse> many = Call(client, batch, 6);

@@ -60,18 +60,6 @@ TEST_F(InitProducerIdTest, IdWithoutEpochIsInvalidRequest) {
   }
 }
 
-TEST_F(InitProducerIdTest, TransactionalIdsWaitForTheCoordinator) {
-  RawClient client = Connect();
-  Result<InitProducerIdResponse> resp =
-      Call(client, InitProducerIdRequest{.transactional_id = "txn-1"}, 2);
-  ASSERT_TRUE(resp.ok()) << resp.status().ToString();
-  EXPECT_EQ(resp->error_code, ErrorCode::kCoordinatorNotAvailable);
-  Result<InitProducerIdResponse> empty =
-      Call(client, InitProducerIdRequest{.transactional_id = ""}, 0);
-  ASSERT_TRUE(empty.ok()) << empty.status().ToString();
-  EXPECT_EQ(empty->error_code, ErrorCode::kInvalidRequest);
-}
-
 TEST(ProducerIdManagerTest, IdsAreUniqueAcrossRestarts) {
   testing::TempDir dir;
   std::set<int64_t> seen;

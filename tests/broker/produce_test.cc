@@ -212,7 +212,8 @@ TEST_F(ProduceTest, IdempotentSequenceAndEpochErrors) {
   EXPECT_EQ(produce(1, 1), ErrorCode::kNone);
 }
 
-TEST_F(ProduceTest, TransactionalProduceIsRejectedUntilTransactionsExist) {
+// The coordinator's verification (tests/broker/transactions_test.cc has the rest).
+TEST_F(ProduceTest, TransactionalProduceFromAnUnknownTransactionalIdIsRejected) {
   CreateTopic("t", 1);
   RawClient client = Connect();
   ProduceRequest req = OnePartitionProduce(
@@ -220,7 +221,7 @@ TEST_F(ProduceTest, TransactionalProduceIsRejectedUntilTransactionsExist) {
   req.transactional_id = "txn";
   Result<ProduceResponse> resp = Call(client, req, 9);
   ASSERT_TRUE(resp.ok()) << resp.status().ToString();
-  EXPECT_EQ(Only(*resp).error_code, ErrorCode::kInvalidTxnState);
+  EXPECT_EQ(Only(*resp).error_code, ErrorCode::kInvalidProducerIdMapping);
   EXPECT_EQ(Log("t", 0)->log_end_offset(), 0);
 }
 
