@@ -7,10 +7,12 @@
 //   idempotent    N values of 1 KiB, acks=all, enable.idempotence, one flush
 //   transactional the same N values in transactions of K (begin, K produces,
 //                 flush, commit_transaction), transactional.id per run
-// and prints msgs/s of both, their ratio (transactional / idempotent: the
-// machine is shared and noisy, read the ratios), and the latency of
-// commit_transaction (EndTxn and its markers: the K records are flushed
-// before the commit starts) at p50 and p99.
+// alternating, 3 rounds each, and prints the best msgs/s of both, their ratio
+// (transactional / idempotent: the machine is shared and noisy, read the
+// ratios), the duration of a whole transaction at p50 (begin, produce,
+// AddPartitionsToTxn, flush, commit) and the latency of commit_transaction
+// (EndTxn and its markers: the K records are flushed before the commit
+// starts) at p50 and p99, from the best transactional round.
 //
 //   txn-bench [--broker BROKER_BINARY] [--bootstrap HOST:PORT] [--scale X]
 //
@@ -43,6 +45,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr size_t kValueBytes = 1024;
 constexpr const char* kTopic = "txn-bench";
+constexpr int kRounds = 3;
 
 [[noreturn]] void Die(const std::string& what) {
   std::fprintf(stderr, "txn-bench: %s\n", what.c_str());
@@ -234,9 +237,15 @@ double Idempotent(const std::string& bootstrap, int64_t count, const std::string
 
 struct TxnResult {
   double msgs_per_s = 0;
+  double txn_p50_ms = 0;  // begin_transaction to commit_transaction's return
   double commit_p50_ms = 0;
   double commit_p99_ms = 0;
 };
+
+double Percentile(std::vector<double> v, double q) {
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, static_cast<size_t>(q * static_cast<double>(v.size())))];
+}
 
 TxnResult Transactional(const std::string& bootstrap, int64_t count, int per_txn,
                         const std::string& value, int run) {
@@ -248,23 +257,24 @@ TxnResult Transactional(const std::string& bootstrap, int64_t count, int per_txn
   p.Produce(value);
   Check(rd_kafka_commit_transaction(p.get(), 30000), "commit_transaction");
   std::vector<double> commit_ms;
+  std::vector<double> txn_ms;
   const Clock::time_point start = Clock::now();
   for (int64_t done = 0; done < count; done += per_txn) {
+    const Clock::time_point txn_start = Clock::now();
     Check(rd_kafka_begin_transaction(p.get()), "begin_transaction");
     for (int i = 0; i < per_txn; ++i) p.Produce(value);
     p.Flush();
     const Clock::time_point commit_start = Clock::now();
     Check(rd_kafka_commit_transaction(p.get(), 30000), "commit_transaction");
-    commit_ms.push_back(Seconds(Clock::now() - commit_start) * 1000);
+    const Clock::time_point end = Clock::now();
+    commit_ms.push_back(Seconds(end - commit_start) * 1000);
+    txn_ms.push_back(Seconds(end - txn_start) * 1000);
   }
   TxnResult r;
   r.msgs_per_s = static_cast<double>(count) / Seconds(Clock::now() - start);
-  std::sort(commit_ms.begin(), commit_ms.end());
-  auto at = [&](double q) {
-    return commit_ms[std::min(commit_ms.size() - 1, static_cast<size_t>(q * commit_ms.size()))];
-  };
-  r.commit_p50_ms = at(0.50);
-  r.commit_p99_ms = at(0.99);
+  r.txn_p50_ms = Percentile(txn_ms, 0.50);
+  r.commit_p50_ms = Percentile(commit_ms, 0.50);
+  r.commit_p99_ms = Percentile(commit_ms, 0.99);
   return r;
 }
 
@@ -279,11 +289,18 @@ void Measure(const std::string& target, const std::string& bootstrap, double sca
     const int64_t count =
         std::max<int64_t>(load.per_txn, static_cast<int64_t>(load.count * scale) / load.per_txn *
                                             load.per_txn);
-    const double idempotent = Idempotent(bootstrap, count, value);
-    const TxnResult txn = Transactional(bootstrap, count, load.per_txn, value, ++*run);
-    std::printf("%-8s %6d %7lld %12.0f %12.0f %7.2f %9.2f %9.2f\n", target.c_str(), load.per_txn,
-                static_cast<long long>(count), idempotent, txn.msgs_per_s,
-                txn.msgs_per_s / idempotent, txn.commit_p50_ms, txn.commit_p99_ms);
+    // Alternating rounds, best of each: the machine is shared and noisy.
+    double idempotent = 0;
+    TxnResult txn;
+    for (int round = 0; round < kRounds; ++round) {
+      idempotent = std::max(idempotent, Idempotent(bootstrap, count, value));
+      TxnResult r = Transactional(bootstrap, count, load.per_txn, value, ++*run);
+      if (r.msgs_per_s > txn.msgs_per_s) txn = r;
+    }
+    std::printf("%-8s %6d %7lld %12.0f %12.0f %7.2f %9.2f %9.2f %9.2f\n", target.c_str(),
+                load.per_txn, static_cast<long long>(count), idempotent, txn.msgs_per_s,
+                txn.msgs_per_s / idempotent, txn.txn_p50_ms, txn.commit_p50_ms,
+                txn.commit_p99_ms);
     std::fflush(stdout);
   }
 }
@@ -313,8 +330,8 @@ int main(int argc, char** argv) {
 
   std::printf("txn-bench: 1 KiB values to one partition, acks=all; ratio = transactional msgs/s "
               "/ idempotent msgs/s (same run); commit = commit_transaction after a flush\n");
-  std::printf("%-8s %6s %7s %12s %12s %7s %9s %9s\n", "target", "K", "msgs", "idem msgs/s",
-              "txn msgs/s", "ratio", "commit50", "commit99");
+  std::printf("%-8s %6s %7s %12s %12s %7s %9s %9s %9s\n", "target", "K", "msgs", "idem msgs/s",
+              "txn msgs/s", "ratio", "txn50 ms", "commit50", "commit99");
   std::fflush(stdout);
   int run = 0;
   if (!bootstrap.empty()) {
