@@ -245,6 +245,21 @@ TEST_F(TransactionsTest, AbortHidesRecordsAndListsTheAbortedTransaction) {
   EXPECT_EQ(ReadCommitted("t", 0).size(), 2u);
 }
 
+// A partition added to the transaction but never written to has no open
+// transaction: its last stable offset follows its high watermark.
+TEST_F(TransactionsTest, APartitionAddedButNotWrittenDoesNotHoldItsLso) {
+  CreateTopic("t", 2);
+  ProducerIdAndEpoch p = Init("tx");
+  ASSERT_EQ(Add("tx", p, "t", {0, 1}), ErrorCode::kNone);
+  ASSERT_EQ(Produce("tx", p, "t", 0, 0), ErrorCode::kNone);
+  ASSERT_TRUE(Log("t", 1)->Append(Batch({.records = 3}), 0).ok());  // a plain producer
+  EXPECT_EQ(Log("t", 0)->last_stable_offset(), 0);
+  EXPECT_EQ(Log("t", 1)->last_stable_offset(), 3);
+  EXPECT_EQ(ReadCommitted("t", 1).size(), 3u);
+  ASSERT_EQ(End("tx", p, /*commit=*/true), ErrorCode::kNone);
+  EXPECT_EQ(Log("t", 1)->last_stable_offset(), 4);  // the marker, with nothing to complete
+}
+
 TEST_F(TransactionsTest, EndTxnWithoutATransactionIsInvalidTxnState) {
   ProducerIdAndEpoch p = Init("tx");
   EXPECT_EQ(End("tx", p, /*commit=*/true), ErrorCode::kInvalidTxnState);
