@@ -515,6 +515,21 @@ class TransactionRestartTest : public TransactionsTest {
     config_.log_dirs = dir_.path() + "/data";
     StartBroker();
   }
+
+  // Appends a state record to __transaction_state as the coordinator would
+  // have before a crash.
+  void WriteState(const std::string& txn_id, const TransactionLogValue& value) {
+    Record record{.key = EncodeTransactionLogKey({.transactional_id = txn_id}),
+                  .value = EncodeTransactionLogValue(value)};
+    RecordBatchHeader header;
+    header.base_timestamp = Broker::NowMs();
+    Result<std::string> batch =
+        BuildRecordBatch(header, Compression::kNone, std::span<const Record>(&record, 1));
+    ASSERT_TRUE(batch.ok());
+    const int32_t partition = TransactionStatePartitionFor(txn_id, 50);
+    ASSERT_TRUE(Log("__transaction_state", partition)->Append(*batch, 0).ok());
+  }
+
   testing::TempDir dir_;
 };
 
@@ -555,15 +570,7 @@ TEST_F(TransactionRestartTest, APreparedCommitIsCompletedOnRestart) {
                               .transaction_partitions = {{{.topic = "t", .partition_ids = {0}}}},
                               .last_update_timestamp_ms = Broker::NowMs(),
                               .start_timestamp_ms = Broker::NowMs()};
-  Record record{.key = EncodeTransactionLogKey({.transactional_id = "tx"}),
-                .value = EncodeTransactionLogValue(prepare)};
-  RecordBatchHeader header;
-  header.base_timestamp = Broker::NowMs();
-  Result<std::string> batch =
-      BuildRecordBatch(header, Compression::kNone, std::span<const Record>(&record, 1));
-  ASSERT_TRUE(batch.ok());
-  const int32_t partition = TransactionStatePartitionFor("tx", 50);
-  ASSERT_TRUE(Log("__transaction_state", partition)->Append(*batch, 0).ok());
+  WriteState("tx", prepare);
   EXPECT_EQ(Log("t", 0)->last_stable_offset(), 0);
 
   Restart();
@@ -571,6 +578,34 @@ TEST_F(TransactionRestartTest, APreparedCommitIsCompletedOnRestart) {
   EXPECT_EQ(Log("t", 0)->last_stable_offset(), 3);
   EXPECT_EQ(ReadCommitted("t", 0).size(), 2u);
   EXPECT_EQ(End("tx", p, /*commit=*/true), ErrorCode::kNone);  // the client's retry
+}
+
+// Kafka's epoch exhaustion: past 32766 the id gets a new producer id at epoch 0.
+TEST_F(TransactionRestartTest, AnExhaustedEpochGetsANewProducerId) {
+  ProducerIdAndEpoch p = Init("tx");
+  WriteState("tx", {.producer_id = p.id,
+                    .producer_epoch = 32766,
+                    .transaction_timeout_ms = 60000,
+                    .transaction_status = static_cast<int8_t>(TxnState::kCompleteCommit),
+                    .transaction_partitions = std::vector<TransactionLogValue::PartitionsSchema>{},
+                    .last_update_timestamp_ms = Broker::NowMs(),
+                    .start_timestamp_ms = -1});
+  Restart();
+  EXPECT_EQ(Describe("tx").producer_epoch, 32766);
+  ProducerIdAndEpoch next = Init("tx");
+  EXPECT_NE(next.id, p.id);
+  EXPECT_EQ(next.epoch, 0);
+  // A retry of the bump by the old producer (KIP-360) gets the new id too.
+  Result<InitProducerIdResponse> retried = Call(*client_,
+                                                InitProducerIdRequest{.transactional_id = "tx",
+                                                                      .transaction_timeout_ms = 60000,
+                                                                      .producer_id = p.id,
+                                                                      .producer_epoch = 32766},
+                                                4);
+  ASSERT_TRUE(retried.ok());
+  EXPECT_EQ(retried->error_code, ErrorCode::kNone);
+  EXPECT_EQ(retried->producer_id, next.id);
+  EXPECT_EQ(retried->producer_epoch, 0);
 }
 
 }  // namespace
