@@ -1,0 +1,199 @@
+// client/record_accumulator.h
+//
+// Records waiting to be sent, in per-partition queues of batches. send()
+// appends: the record joins the last open batch of its partition, or a new
+// one when that is full (batch.size, uncompressed) or absent. A batch is
+// ready once full, linger.ms old, or when someone flushes. The sender drains
+// ready batches (one per partition per request), and hands each back as
+// completed, to retry (it goes back in front, in its original order), or
+// failed.
+//
+// Records of a topic whose partition count is not known yet wait in the
+// topic's own queue, in order, until SetPartitionCount (the sender asks for
+// metadata) or until max.block.ms passes (they fail).
+//
+// Idempotence: each partition keeps the next sequence number and the last
+// acknowledged one; a batch gets its base sequence when first drained, under
+// the producer id and epoch the sender passes. ResetSequences (an epoch bump)
+// starts every partition at 0 again and makes unacknowledged batches take new
+// sequences.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "client/client_config.h"
+#include "client/partitioner.h"
+#include "client/producer_record.h"
+#include "protocol/record_batch.h"
+
+namespace brook::client {
+
+using Clock = std::chrono::steady_clock;
+
+struct TopicPartition {
+  std::string topic;
+  int32_t partition = 0;
+  auto operator<=>(const TopicPartition&) const = default;
+};
+
+// One batch for one partition. Owned by the accumulator while queued and by
+// the sender while in flight.
+struct ProducerBatch {
+  TopicPartition tp;
+  uint64_t order = 0;  // creation order within the partition
+  std::vector<Record> records;
+  std::vector<SendCallback> callbacks;   // one per record
+  std::vector<RecordMetadata> metadata;  // one per record: sizes and timestamps
+  int64_t base_timestamp = 0;
+  size_t estimated_bytes = kRecordBatchHeaderSize;
+  Clock::time_point created{};
+  bool full = false;  // closed to appends
+  int attempts = 0;   // sends so far
+  Clock::time_point retry_at{};
+  int64_t producer_id = kNoProducerId;
+  int16_t producer_epoch = kNoProducerEpoch;
+  int32_t base_sequence = kNoSequence;
+
+  int32_t record_count() const { return static_cast<int32_t>(records.size()); }
+  int32_t last_sequence() const {
+    return base_sequence == kNoSequence ? kNoSequence : base_sequence + record_count() - 1;
+  }
+};
+
+// The producer id and epoch batches are drained under; pid -1: none.
+struct ProducerIdAndEpoch {
+  int64_t producer_id = kNoProducerId;
+  int16_t epoch = kNoProducerEpoch;
+};
+
+// Thread-safe: every method takes mu_. Callbacks are never run under mu_:
+// methods that complete records return them as a Completions to run.
+class RecordAccumulator {
+ public:
+  // Records to complete, run by Run() outside the lock; a record counts as
+  // incomplete (flush() waits for it) until its callback has returned.
+  class Completions {
+   public:
+    Completions() = default;
+    Completions(const Completions&) = delete;
+    Completions& operator=(const Completions&) = delete;
+    ~Completions() { Run(); }
+    void Bind(RecordAccumulator* owner) { owner_ = owner; }
+    void Add(SendCallback cb, RecordMetadata md, std::optional<ClientError> error) {
+      items_.push_back(Item{std::move(cb), std::move(md), std::move(error)});
+    }
+    void Run();
+    bool empty() const { return items_.empty(); }
+
+   private:
+    struct Item {
+      SendCallback cb;
+      RecordMetadata md;
+      std::optional<ClientError> error;
+    };
+    std::vector<Item> items_;
+    RecordAccumulator* owner_ = nullptr;
+  };
+
+  explicit RecordAccumulator(const ClientConfig& config);
+
+  // Appends a record. Returns true when the sender should look again (a
+  // batch filled up, a new batch or topic appeared). Completes the record
+  // at once with an error when it cannot be sent (bad partition, closed).
+  bool Append(ProducerRecord record, SendCallback callback, Completions* done);
+
+  // Topics with records waiting for their partition count.
+  std::vector<std::string> TopicsAwaitingMetadata() const;
+  // Places the waiting records of `topic`; `count` <= 0 fails them with `error`.
+  void SetPartitionCount(const std::string& topic, int32_t count, const ClientError* error,
+                         Completions* done);
+
+  // Pops the batches ready to send, at most one per partition, grouped by
+  // leader. `leader` returns the partition's leader or nullopt (the partition
+  // is skipped and `*need_metadata` set); `node_has_room` says whether a node
+  // can take another request.
+  std::map<int32_t, std::vector<std::shared_ptr<ProducerBatch>>> Drain(
+      Clock::time_point now,
+      const std::function<std::optional<int32_t>(const TopicPartition&)>& leader,
+      const std::function<bool(int32_t node)>& node_has_room, const ProducerIdAndEpoch& pid,
+      bool* need_metadata);
+  // When the sender must look again at the latest (the earliest linger,
+  // retry or expiry deadline); nullopt: nothing is waiting.
+  std::optional<Clock::time_point> NextDeadline(Clock::time_point now) const;
+
+  // An in-flight batch was acknowledged at `base_offset` (-1: unknown).
+  void Complete(const std::shared_ptr<ProducerBatch>& batch, int64_t base_offset,
+                int64_t log_append_time_ms, Completions* done);
+  // An in-flight batch goes back in front of its queue, sendable at `retry_at`.
+  void Reenqueue(const std::shared_ptr<ProducerBatch>& batch, Clock::time_point retry_at);
+  // An in-flight batch failed for good.
+  void Fail(const std::shared_ptr<ProducerBatch>& batch, const ClientError& error,
+            Completions* done);
+  // Fails queued batches older than delivery.timeout.ms and waiting records
+  // older than max.block.ms. Returns true when a batch that had a sequence
+  // number expired (the idempotent producer must bump its epoch).
+  bool Expire(Clock::time_point now, Completions* done);
+  // Fails every queued and waiting record (fatal error, close).
+  void FailAll(const ClientError& error, Completions* done);
+
+  // The base sequence `batch` would need to be the next one acknowledged.
+  bool IsNextSequence(const TopicPartition& tp, int32_t base_sequence) const;
+  // Epoch bump: sequences restart at 0 everywhere; unacknowledged queued
+  // batches lose theirs. REQUIRES: nothing in flight.
+  void ResetSequences();
+
+  // Flushing makes every batch ready at once; nested calls count.
+  void BeginFlush();
+  void EndFlush();
+  // Blocks until every record appended so far is completed.
+  void AwaitAllCompleted();
+  // No more appends: they fail with kClosed.
+  void Close();
+
+  size_t in_flight_batches() const;
+  bool empty() const;  // nothing queued, waiting or in flight
+
+ private:
+  struct PartitionQueue {
+    std::deque<std::shared_ptr<ProducerBatch>> batches;
+    int in_flight = 0;
+    uint64_t next_order = 0;
+    int32_t next_sequence = 0;
+    int32_t last_acked_sequence = -1;
+  };
+  struct Waiting {
+    ProducerRecord record;
+    SendCallback callback;
+    Clock::time_point since;
+  };
+
+  void AppendLocked(ProducerRecord record, SendCallback callback, int32_t partition_count,
+                    Completions* done, bool* wake);
+  void Finished(size_t records);  // takes mu_
+  static RecordMetadata MetadataFor(const ProducerRecord& r, int32_t partition);
+
+  const ClientConfig config_;
+  mutable std::mutex mu_;
+  std::condition_variable all_completed_;
+  StickyPartitioner sticky_;                                         // guarded by mu_
+  std::map<std::string, int32_t, std::less<>> partition_counts_;     // guarded by mu_
+  std::map<std::string, std::deque<Waiting>, std::less<>> waiting_;  // guarded by mu_
+  std::map<TopicPartition, PartitionQueue> queues_;                  // guarded by mu_
+  size_t incomplete_records_ = 0;                                    // guarded by mu_
+  size_t in_flight_batches_ = 0;                                     // guarded by mu_
+  int flushing_ = 0;                                                 // guarded by mu_
+  bool closed_ = false;                                              // guarded by mu_
+};
+
+}  // namespace brook::client
