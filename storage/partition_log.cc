@@ -470,7 +470,7 @@ Result<ReadResult> PartitionLog::Read(int64_t offset, size_t max_bytes,
     int64_t from = std::max(offset, it->first);
     if (from >= bound) break;
     if (from >= it->second.segment->next_offset()) continue;
-    Result<ReadSlice> read = it->second.segment->Read(from, max_bytes, bound);
+    Result<ReadSlice> read = it->second.segment->ReadInto(from, max_bytes, bound, &result.records);
     if (!read.ok()) return read.status();
     if (!read->empty()) {
       slice = *read;
@@ -478,9 +478,6 @@ Result<ReadResult> PartitionLog::Read(int64_t offset, size_t max_bytes,
     }
   }
   if (slice.empty()) return result;
-  Result<std::string> bytes = slice.ReadBytes();
-  if (!bytes.ok()) return bytes.status();
-  result.records = std::move(bytes).value();
 
   if (isolation == IsolationLevel::kReadCommitted) {
     // Markers of transactions that overlap [slice start, slice end) lie in
