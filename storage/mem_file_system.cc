@@ -26,11 +26,11 @@ Status ErrnoStatus(int err, const std::string& path) {
 }
 
 // A file's bytes. Small files live on the heap; from kMapBytes on, a file
-// gets a mapping of its own, grown with mremap(2) (the pages move, nothing is
-// copied) and backed by transparent huge pages where the kernel allows
-// (MADV_HUGEPAGE). The memory broker keeps whole segments here: with a
-// std::string every doubling copied the segment, and first-touch faults of
-// 4 KiB pages cost more than the appends themselves.
+// gets a mapping of its own, grown with mremap(2): the pages move, nothing is
+// copied. The memory broker keeps whole segments here, and with a std::string
+// every doubling copied the segment and faulted its pages in again.
+// (MADV_HUGEPAGE on the mapping was tried and halved the memory broker's
+// produce throughput on the machine it was measured on.)
 class FileBytes {
  public:
   FileBytes() = default;
@@ -71,7 +71,7 @@ class FileBytes {
 
  private:
   static constexpr size_t kMapBytes = 1 << 20;
-  static constexpr size_t kHugePageBytes = 2 << 20;
+  static constexpr size_t kPageBytes = 4096;
 
   void Reserve(size_t n) {
     if (n <= capacity_) return;
@@ -83,7 +83,7 @@ class FileBytes {
       capacity_ = capacity;
       return;
     }
-    capacity = (capacity + kHugePageBytes - 1) / kHugePageBytes * kHugePageBytes;
+    capacity = (capacity + kPageBytes - 1) / kPageBytes * kPageBytes;
     void* p;
     if (mapped_) {
       p = ::mremap(data_, capacity_, capacity, MREMAP_MAYMOVE);
@@ -91,7 +91,6 @@ class FileBytes {
       p = ::mmap(nullptr, capacity, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     }
     if (p == MAP_FAILED) throw std::bad_alloc();
-    ::madvise(p, capacity, MADV_HUGEPAGE);  // advice: without THP, plain pages
     if (!mapped_) {
       if (size_ > 0) std::memcpy(p, data_, size_);
       std::free(data_);
