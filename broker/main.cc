@@ -4,6 +4,8 @@
 //
 // Settings use Apache Kafka's property names (see broker/broker_config.h).
 // Runs until SIGINT or SIGTERM.
+#include <malloc.h>
+
 #include <CLI/CLI.hpp>
 #include <csignal>
 #include <cstdio>
@@ -23,6 +25,12 @@ int Fail(const std::string& message) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Requests and responses are megabytes each (a produce batch, a fetch's
+  // records). glibc would hand every such buffer back to the kernel on free
+  // (mmap above 128 KiB, heap trimming) and fault fresh pages in for the next
+  // one; keep them in the heap for reuse instead.
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);  // glibc's ceiling on 64-bit
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
   CLI::App app{"Brook: a Kafka-compatible broker"};
   std::string config_file;
   std::vector<std::string> overrides;

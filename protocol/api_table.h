@@ -182,6 +182,10 @@ namespace brook {
 template <typename Resp>
 std::string EncodeResponseFrame(int32_t correlation_id, int16_t version, const Resp& response) {
   std::string frame(kFrameSizeBytes, '\0');
+  // Sized first: a Fetch response carries megabytes of records, and growing
+  // the string by doubling would copy them again and fault in fresh pages.
+  constexpr size_t kMaxResponseHeaderBytes = 8;  // correlation id + empty tagged fields
+  frame.reserve(kFrameSizeBytes + kMaxResponseHeaderBytes + wire::EncodedSize(response, version));
   EncodeResponseHeader(frame, correlation_id,
                        ResponseHeaderVersion(Resp::kApiKey, wire::IsFlexible<Resp>(version)));
   wire::EncodeTo(frame, response, version);

@@ -8,6 +8,7 @@
 
 #include "protocol/base/crc32c.h"
 #include "protocol/record_batch_errors.h"
+#include "protocol/wire/varint.h"
 
 namespace brook {
 namespace {
@@ -111,6 +112,62 @@ Status ForEachRecord(const RecordBatchHeader& header, std::string_view records, 
                       std::to_string(header.record_count) + " records");
   }
   return Status::Ok();
+}
+
+// A zigzag varint of at most `max_bytes` at `p` (below `end`), as
+// ParseRecord reads them; most lengths and deltas take one byte.
+inline bool ReadZigZag(const uint8_t*& p, const uint8_t* end, int max_bytes, int64_t* v) {
+  if (p < end && *p < 0x80) {
+    const uint8_t b = *p++;
+    *v = static_cast<int64_t>(b >> 1) ^ -static_cast<int64_t>(b & 1);
+    return true;
+  }
+  uint64_t u;
+  if (wire::ReadUnsignedVarint(&p, end, max_bytes, &u) != wire::VarintStatus::kOk) return false;
+  *v = max_bytes == 5 ? wire::UnZigZag32(static_cast<uint32_t>(u)) : wire::UnZigZag64(u);
+  return true;
+}
+
+// A varint length and that many bytes, skipped; -1 is null when `nullable`.
+inline bool SkipBytes(const uint8_t*& p, const uint8_t* end, bool nullable, bool* is_null) {
+  int64_t n;
+  if (!ReadZigZag(p, end, 5, &n)) return false;
+  *is_null = n == -1 && nullable;
+  if (*is_null) return true;
+  if (n < 0 || n > end - p) return false;
+  p += n;
+  return true;
+}
+
+// ParseRecord's checks on the record at `p` (which must end by `end`)
+// without building a view; the record's offset delta goes to `*offset_delta`
+// and whether its key is null to `*null_key`. nullptr if ParseRecord would
+// fail, else the first byte after the record.
+const uint8_t* SkipRecord(const uint8_t* p, const uint8_t* end, int64_t* offset_delta,
+                          bool* null_key) {
+  int64_t length;
+  if (!ReadZigZag(p, end, 5, &length) || length < 0 || length > end - p) return nullptr;
+  const uint8_t* record_end = p + length;
+  if (p == record_end) return nullptr;  // attributes
+  ++p;
+  int64_t timestamp_delta;
+  int64_t header_count;
+  bool null_value;
+  if (!ReadZigZag(p, record_end, 10, &timestamp_delta) ||
+      !ReadZigZag(p, record_end, 5, offset_delta) || !SkipBytes(p, record_end, true, null_key) ||
+      !SkipBytes(p, record_end, true, &null_value) ||
+      !ReadZigZag(p, record_end, 5, &header_count)) {
+    return nullptr;
+  }
+  if (header_count < 0 || header_count > (record_end - p) / 2) return nullptr;
+  for (int64_t i = 0; i < header_count; ++i) {
+    bool null_header;
+    if (!SkipBytes(p, record_end, false, &null_header) ||
+        !SkipBytes(p, record_end, true, &null_header)) {
+      return nullptr;
+    }
+  }
+  return p == record_end ? p : nullptr;
 }
 
 }  // namespace
@@ -219,6 +276,21 @@ Status RecordBatchView::VisitRecords(size_t max_uncompressed_bytes, std::string*
   return ForEachRecord(header_, *records, [&](RecordView& view) {
     if (more) more = fn(view);
   });
+}
+
+bool RecordBatchView::HasDenseRecords(bool require_keys) const {
+  if (header_.compression() != Compression::kNone) return false;
+  const std::string_view records = records_bytes();
+  const auto* p = reinterpret_cast<const uint8_t*>(records.data());
+  const uint8_t* end = p + records.size();
+  for (int32_t i = 0; i < header_.record_count; ++i) {
+    int64_t offset_delta;
+    bool null_key;
+    p = SkipRecord(p, end, &offset_delta, &null_key);
+    if (p == nullptr || offset_delta != i || offset_delta > header_.last_offset_delta) return false;
+    if (require_keys && null_key) return false;
+  }
+  return p == end;
 }
 
 // ---------------------------------------------------------------------------

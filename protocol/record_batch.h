@@ -183,6 +183,13 @@ class RecordBatchView {
   // `fn` returns false to stop early.
   Status VisitRecords(size_t max_uncompressed_bytes, std::string* scratch,
                       const std::function<bool(const RecordView&)>& fn) const;
+  // A fast yes for what a leader checks of a produced batch (Kafka's
+  // LogValidator): true when the batch is uncompressed, every record passes
+  // the checks above, offset deltas are exactly 0, 1, ..., record_count - 1
+  // and, with `require_keys`, no key is null. Builds no views. false says
+  // only that something differs (or that the batch is compressed):
+  // VisitRecords tells what.
+  bool HasDenseRecords(bool require_keys) const;
 
  private:
   RecordBatchView(std::string_view bytes, const RecordBatchHeader& header)

@@ -45,26 +45,36 @@ Status ValidateProducedBatch(const RecordBatchView& batch, const LogConfig& conf
   if (origin == AppendOrigin::kClient && h.has_producer_id() && h.base_sequence < 0) {
     return Invalid(Errc::kInvalidRecord, "producer batch without a base sequence");
   }
-  std::string scratch;
   const bool compacted = config.cleanup_policy != CleanupPolicy::kDelete;
-  int32_t index = 0;
-  Status invalid;
+  // The common case, checked without building record views; anything else
+  // takes the full walk below, which says what is wrong.
+  if (batch.HasDenseRecords(/*require_keys=*/compacted)) return Status::Ok();
+  // One pointer for the visitor to capture, so std::function keeps it
+  // inline: this runs for every produced batch.
+  struct Walk {
+    bool compacted;
+    int32_t index = 0;
+    Status invalid;
+  } walk{.compacted = compacted};
+  Walk* w = &walk;
+  std::string scratch;  // only compressed batches use it
   Status decoded =
-      batch.VisitRecords(kMaxUncompressedRecords, &scratch, [&](const RecordView& record) {
-        if (record.offset_delta != index) {
-          invalid = Invalid(Errc::kInvalidRecord, "record " + std::to_string(index) +
-                                                      " has offset delta " +
-                                                      std::to_string(record.offset_delta));
+      batch.VisitRecords(kMaxUncompressedRecords, &scratch, [w](const RecordView& record) {
+        if (record.offset_delta != w->index) {
+          w->invalid = Invalid(Errc::kInvalidRecord, "record " + std::to_string(w->index) +
+                                                         " has offset delta " +
+                                                         std::to_string(record.offset_delta));
           return false;
         }
-        if (compacted && !record.key) {
-          invalid = Invalid(Errc::kInvalidRecord, "record " + std::to_string(index) +
-                                                      " without a key in a compacted topic");
+        if (w->compacted && !record.key) {
+          w->invalid = Invalid(Errc::kInvalidRecord, "record " + std::to_string(w->index) +
+                                                         " without a key in a compacted topic");
           return false;
         }
-        ++index;
+        ++w->index;
         return true;
       });
+  const Status& invalid = walk.invalid;
   if (!invalid.ok()) return invalid;
   if (!decoded.ok()) return Status(Errc::kCorruptBatch, decoded.ToString());
   return Status::Ok();
@@ -304,11 +314,10 @@ Result<AppendResult> PartitionLog::Append(std::string records, int32_t leader_ep
   if (closed_) return Status(Errc::kInvalidArgument, dir_ + " is closed");
 
   // Validate every batch first: a request writes all of its batches or none.
-  struct Planned {
-    size_t position;
-    size_t size;
-  };
-  std::vector<Planned> planned;
+  // Kafka's producers send one batch per partition; the passes below walk
+  // the validated bytes again by their headers rather than keep a list.
+  size_t validated_bytes = 0;
+  int batch_count = 0;
   {
     RecordBatchReader reader(records);
     for (;;) {
@@ -316,50 +325,68 @@ Result<AppendResult> PartitionLog::Append(std::string records, int32_t leader_ep
       if (!next.ok()) return Status(Errc::kCorruptBatch, next.status().ToString());
       if (!next->has_value()) break;
       if (Status s = ValidateProducedBatch(**next, config_, origin); !s.ok()) return s;
-      planned.push_back({reader.position() - (*next)->size(), (*next)->size()});
+      ++batch_count;
     }
     if (reader.has_partial_tail()) {
       return Status(Errc::kCorruptBatch, "records end inside a batch");
     }
+    validated_bytes = reader.position();
   }
-  if (planned.empty()) return Status(Errc::kInvalidRecord, "no record batch");
+  if (batch_count == 0) return Status(Errc::kInvalidRecord, "no record batch");
+  // REQUIRES (of `fn`): nothing that moves the bytes. Visits each validated batch in order.
+  auto for_each_batch = [&](auto&& fn) -> Status {
+    for (size_t position = 0; position < validated_bytes;) {
+      const RecordBatchHeader h = ReadRecordBatchHeader(std::string_view(records).substr(position));
+      const size_t size = h.size_in_bytes();
+      if (Status s = fn(position, size, h); !s.ok()) return s;
+      position += size;
+    }
+    return Status::Ok();
+  };
 
-  // Producer checks. Kafka's producers send one batch per partition; a
-  // duplicate is answered with the original offsets and writes nothing.
-  for (const Planned& p : planned) {
-    RecordBatchHeader h = ReadRecordBatchHeader(std::string_view(records).substr(p.position));
+  // Producer checks. A duplicate is answered with the original offsets and
+  // writes nothing.
+  std::optional<AppendResult> duplicate;
+  Status checked = for_each_batch([&](size_t, size_t, const RecordBatchHeader& h) -> Status {
     Result<AppendCheck> check = producers_.Check(h, origin);
     if (!check.ok()) return check.status();
     if (check->outcome == AppendCheck::kDuplicate) {
-      if (planned.size() != 1) {
-        return Status(Errc::kInvalidRecord, "duplicate batch among several");
-      }
-      return AppendResult{.base_offset = check->original.first_offset,
-                          .last_offset = check->original.last_offset,
-                          .log_append_time_ms = -1,
-                          .log_start_offset = log_start_offset_,
-                          .duplicate = true};
+      if (batch_count != 1) return Status(Errc::kInvalidRecord, "duplicate batch among several");
+      duplicate = AppendResult{.base_offset = check->original.first_offset,
+                               .last_offset = check->original.last_offset,
+                               .log_append_time_ms = -1,
+                               .log_start_offset = log_start_offset_,
+                               .duplicate = true};
     }
-  }
+    return Status::Ok();
+  });
+  if (!checked.ok()) return checked;
+  if (duplicate) return *duplicate;
 
   const int64_t now_ms = now_();
   AppendResult result{.log_start_offset = log_start_offset_};
   if (config_.timestamp_type == TimestampSource::kLogAppendTime) result.log_append_time_ms = now_ms;
-  for (const Planned& p : planned) {
-    std::span<char> batch(records.data() + p.position, p.size);
-    int64_t base = active().segment->next_offset();
-    SetBaseOffset(batch, base);
+  Status appended = for_each_batch([&](size_t position, size_t size,
+                                       const RecordBatchHeader& produced) -> Status {
+    std::span<char> batch(records.data() + position, size);
+    RecordBatchHeader h = produced;
+    h.base_offset = active().segment->next_offset();
+    h.partition_leader_epoch = leader_epoch;
+    SetBaseOffset(batch, h.base_offset);
     SetPartitionLeaderEpoch(batch, leader_epoch);
     if (config_.timestamp_type == TimestampSource::kLogAppendTime) {
       SetMaxTimestamp(batch, TimestampType::kLogAppendTime, now_ms);
+      h = ReadRecordBatchHeader(std::string_view(batch.data(), batch.size()));
     }
-    std::string_view bytes(batch.data(), batch.size());
-    RecordBatchHeader h = ReadRecordBatchHeader(bytes);
-    if (Status s = AppendBatchLocked(bytes, h); !s.ok()) return s;
+    if (Status s = AppendBatchLocked(std::string_view(batch.data(), batch.size()), h); !s.ok()) {
+      return s;
+    }
     producers_.Update(h);
     if (result.base_offset < 0) result.base_offset = h.base_offset;
     result.last_offset = h.last_offset();
-  }
+    return Status::Ok();
+  });
+  if (!appended.ok()) return appended;
   if (Status s = AfterAppendLocked(); !s.ok()) return s;
   return result;
 }
@@ -446,7 +473,7 @@ Result<ReadResult> PartitionLog::Read(int64_t offset, size_t max_bytes,
     int64_t from = std::max(offset, it->first);
     if (from >= bound) break;
     if (from >= it->second.segment->next_offset()) continue;
-    Result<ReadSlice> read = it->second.segment->Read(from, max_bytes, bound);
+    Result<ReadSlice> read = it->second.segment->ReadInto(from, max_bytes, bound, &result.records);
     if (!read.ok()) return read.status();
     if (!read->empty()) {
       slice = *read;
@@ -454,9 +481,6 @@ Result<ReadResult> PartitionLog::Read(int64_t offset, size_t max_bytes,
     }
   }
   if (slice.empty()) return result;
-  Result<std::string> bytes = slice.ReadBytes();
-  if (!bytes.ok()) return bytes.status();
-  result.records = std::move(bytes).value();
 
   if (isolation == IsolationLevel::kReadCommitted) {
     // Markers of transactions that overlap [slice start, slice end) lie in

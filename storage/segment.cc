@@ -402,6 +402,62 @@ Result<ReadSlice> Segment::Read(int64_t offset, size_t max_bytes, int64_t max_of
   return slice;
 }
 
+Result<ReadSlice> Segment::ReadInto(int64_t offset, size_t max_bytes, int64_t max_offset,
+                                    std::string* out) const {
+  out->clear();
+  if (offset < base_offset_ || offset > next_offset_) return Read(offset, max_bytes, max_offset);
+  ReadSlice slice{.file = log_.get(), .position = size_};
+  if (offset == next_offset_) return slice;
+  // The batch holding `offset`, by its header.
+  LogScanner scanner = ScannerFor(*log_, size_, offset_index_, offset, kHeaderChunkBytes);
+  std::optional<RecordBatchHeader> first;
+  for (;;) {
+    const uint64_t position = scanner.position();
+    Result<std::optional<RecordBatchHeader>> header = scanner.NextHeader();
+    if (!header.ok()) return header.status();
+    if (!header->has_value()) break;
+    if ((*header)->next_offset() <= offset) continue;
+    slice.position = position;
+    first = **header;
+    break;
+  }
+  if (!first) {
+    return Status(Errc::kCorruptBatch, Path(SegmentFileType::kLog) + ": no batch holds offset " +
+                                           std::to_string(offset));
+  }
+  if (first->base_offset >= max_offset) return slice;
+
+  // One read of everything that may be returned, then the batches after the
+  // first framed in memory with NextHeader's checks.
+  const uint64_t left = size_ - slice.position;
+  const size_t want = static_cast<size_t>(
+      std::min<uint64_t>(left, std::max<uint64_t>(first->size_in_bytes(), max_bytes)));
+  if (Status s = log_->ReadAt(slice.position, want, out); !s.ok()) return s;
+  if (out->size() != want) {
+    return Status(Errc::kCorruptBatch, Path(SegmentFileType::kLog) + ": ends at byte " +
+                                           std::to_string(slice.position + out->size()) +
+                                           ", inside the slice");
+  }
+  slice.size = first->size_in_bytes();
+  slice.base_offset = first->base_offset;
+  slice.next_offset = first->next_offset();
+  while (slice.size + kRecordBatchHeaderSize <= out->size()) {
+    const RecordBatchHeader h = ReadRecordBatchHeader(std::string_view(*out).substr(slice.size));
+    if (h.magic != kRecordBatchMagic ||
+        h.batch_length < static_cast<int32_t>(kRecordBatchHeaderSize - kLogOverhead) ||
+        h.size_in_bytes() > left - slice.size) {
+      return Status(Errc::kCorruptBatch, Path(SegmentFileType::kLog) + " byte " +
+                                             std::to_string(slice.position + slice.size) +
+                                             ": a batch header that does not fit the log");
+    }
+    if (h.base_offset >= max_offset || slice.size + h.size_in_bytes() > max_bytes) break;
+    slice.size += h.size_in_bytes();
+    slice.next_offset = h.next_offset();
+  }
+  out->resize(static_cast<size_t>(slice.size));
+  return slice;
+}
+
 Result<std::optional<int64_t>> Segment::FindOffsetByTimestamp(int64_t timestamp) const {
   if (is_empty() || max_timestamp_ < timestamp) return std::optional<int64_t>();
   // Every batch before the one holding the entry's offset has a smaller max timestamp.

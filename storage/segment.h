@@ -119,6 +119,11 @@ class Segment {
   // Errors: kOffsetOutOfRange (offset below base_offset() or above
   // next_offset()), kCorruptBatch, read errors.
   Result<ReadSlice> Read(int64_t offset, size_t max_bytes, int64_t max_offset) const;
+  // The same slice, with its bytes copied into `*out` by one read of the
+  // file: the batches after the first are framed in the bytes read rather
+  // than by reading their headers from the file first.
+  Result<ReadSlice> ReadInto(int64_t offset, size_t max_bytes, int64_t max_offset,
+                             std::string* out) const;
 
   // Base offset of the first batch whose max timestamp is >= `timestamp`
   // (ListOffsets by time); nullopt when there is none in this segment.

@@ -409,6 +409,73 @@ TEST(RecordBatchTest, RejectsRecordsThatDisagreeWithTheHeader) {
   }
 }
 
+// What HasDenseRecords promises, by the full walk: every record decodes,
+// offset deltas are 0..n-1 and, with `require_keys`, every key is there.
+bool DenseByDecoding(const RecordBatchView& batch, bool require_keys) {
+  Result<std::vector<Record>> records = batch.DecodeRecords(kLimit);
+  if (!records.ok()) return false;
+  for (size_t i = 0; i < records->size(); ++i) {
+    if ((*records)[i].offset_delta != static_cast<int32_t>(i)) return false;
+    if (require_keys && !(*records)[i].key) return false;
+  }
+  return true;
+}
+
+TEST(RecordBatchTest, DenseRecordsAreRecognizedWithoutDecoding) {
+  std::vector<Record> keyed = SampleRecords(12);
+  for (Record& r : keyed) r.key = "k";
+  const std::string keyed_batch = MustBuild(ProducerHeader(), Compression::kNone, keyed);
+  const RecordBatchView with_keys = MustParse(keyed_batch);
+  EXPECT_TRUE(with_keys.HasDenseRecords(/*require_keys=*/false));
+  EXPECT_TRUE(with_keys.HasDenseRecords(/*require_keys=*/true));
+
+  const std::string some_null = MustBuild(ProducerHeader(), Compression::kNone, SampleRecords(12));
+  EXPECT_TRUE(MustParse(some_null).HasDenseRecords(/*require_keys=*/false));
+  EXPECT_FALSE(MustParse(some_null).HasDenseRecords(/*require_keys=*/true));
+
+  // Compressed batches always take the full walk.
+  const std::string gzip = MustBuild(ProducerHeader(), Compression::kGzip, keyed);
+  EXPECT_FALSE(MustParse(gzip).HasDenseRecords(/*require_keys=*/false));
+
+  // A gap in the offset deltas (valid for the batch, not for a producer).
+  const std::string gap =
+      BatchWithRecords(EncodeRecords({{.offset_delta = 0, .value = "0123456789"},
+                                      {.offset_delta = 2, .value = "x"}}),
+                       2, 2);
+  EXPECT_FALSE(MustParse(gap).HasDenseRecords(/*require_keys=*/false));
+  const std::string golden = FromHex(kGoldenBatch);
+  EXPECT_EQ(MustParse(golden).HasDenseRecords(/*require_keys=*/false),
+            DenseByDecoding(MustParse(golden), /*require_keys=*/false));
+}
+
+// The fast check never says yes where the full walk says no: every
+// truncation and every bit flip of the records section (CRC fixed up).
+TEST(RecordBatchTest, DenseRecordsCheckAgreesWithDecoding) {
+  const std::string good = MustBuild(ProducerHeader(), Compression::kNone, SampleRecords(10));
+  auto agree = [](const std::string& bytes, const std::string& what) {
+    Result<RecordBatchView> batch = RecordBatchView::Parse(bytes);
+    if (!batch.ok()) return;
+    for (bool require_keys : {false, true}) {
+      EXPECT_EQ(batch->HasDenseRecords(require_keys), DenseByDecoding(*batch, require_keys))
+          << what << (require_keys ? " (keys required)" : "");
+    }
+  };
+  agree(good, "intact");
+  for (size_t n = kRecordBatchHeaderSize; n < good.size(); ++n) {
+    std::string cut = good.substr(0, n);
+    Seal(cut);
+    agree(cut, "cut at " + std::to_string(n));
+  }
+  for (size_t byte = kRecordBatchHeaderSize; byte < good.size(); ++byte) {
+    for (int bit = 0; bit < 8; ++bit) {
+      std::string flipped = good;
+      flipped[byte] = static_cast<char>(flipped[byte] ^ (1 << bit));
+      Seal(flipped);
+      agree(flipped, "bit " + std::to_string(bit) + " of byte " + std::to_string(byte));
+    }
+  }
+}
+
 TEST(RecordBatchTest, CompressedBatchWithAbsurdCountFailsWithoutAllocating) {
   for (Compression c : kCodecs) {
     if (c == Compression::kNone) continue;

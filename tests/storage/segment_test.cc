@@ -193,6 +193,39 @@ TEST_F(SegmentTest, ReadNeverIncludesABatchStartingAtOrPastMaxOffset) {
   }
 }
 
+// ReadInto frames the batches in the bytes it read; the slice and the bytes
+// are Read's and ReadBytes'.
+TEST_F(SegmentTest, ReadIntoAgreesWithReadForEveryOffsetAndLimit) {
+  std::unique_ptr<Segment> segment = Create(0, {.index_interval_bytes = 300});
+  const std::vector<TestBatch> batches = MakeBatches(0, 20, 3, 60);
+  ASSERT_OK(AppendAll(*segment, batches));
+  const size_t batch_bytes = batches[0].bytes.size();
+  for (int64_t offset = 0; offset <= segment->next_offset(); ++offset) {
+    for (size_t max_bytes :
+         {size_t{0}, batch_bytes - 1, batch_bytes * 5 / 2, batch_bytes * 4, SIZE_MAX}) {
+      for (int64_t max_offset : {int64_t{0}, offset, offset + 4, int64_t{30}, INT64_MAX}) {
+        Result<ReadSlice> expected = segment->Read(offset, max_bytes, max_offset);
+        ASSERT_TRUE(expected.ok()) << expected.status().ToString();
+        std::string bytes = "left over";
+        Result<ReadSlice> slice = segment->ReadInto(offset, max_bytes, max_offset, &bytes);
+        ASSERT_TRUE(slice.ok()) << slice.status().ToString();
+        const std::string where = "offset " + std::to_string(offset) + " max_bytes " +
+                                  std::to_string(max_bytes) + " max_offset " +
+                                  std::to_string(max_offset);
+        EXPECT_EQ(slice->position, expected->position) << where;
+        EXPECT_EQ(slice->size, expected->size) << where;
+        EXPECT_EQ(slice->base_offset, expected->base_offset) << where;
+        EXPECT_EQ(slice->next_offset, expected->next_offset) << where;
+        EXPECT_EQ(bytes, expected->ReadBytes().value()) << where;
+      }
+    }
+  }
+  std::string bytes;
+  EXPECT_EQ(
+      segment->ReadInto(segment->next_offset() + 1, SIZE_MAX, INT64_MAX, &bytes).status().code(),
+      Errc::kOffsetOutOfRange);
+}
+
 TEST_F(SegmentTest, ReadAtTheEndIsEmptyAndOutsideIsOutOfRange) {
   std::unique_ptr<Segment> segment = Create(/*base_offset=*/100);
   const std::vector<TestBatch> batches = MakeBatches(100, 2, 3, 10);
