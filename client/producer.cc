@@ -216,8 +216,9 @@ Status ProducerCore::RunTxnCall(TxnCall call, const char* name, asio::awaitable<
     } else if (txn_call_ &&
                txn_call_->result.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
       return Status(ClientErrc::kIllegalState,
-                    std::string(name) + ": an earlier transactional call is still running; call "
-                                        "it again until it completes");
+                    std::string(name) +
+                        ": an earlier transactional call is still running; call "
+                        "it again until it completes");
     } else {
       auto promise = std::make_shared<std::promise<Status>>();
       result = promise->get_future().share();
@@ -287,8 +288,9 @@ asio::awaitable<void> ProducerCore::RunSender() {
           bump_requested_ = true;
         }
       }
-      bool can_send = txn_ ? txn_->CanSend()
-                           : !idempotent() || (pid_.producer_id != kNoProducerId && !bump_requested_);
+      bool can_send =
+          txn_ ? txn_->CanSend()
+               : !idempotent() || (pid_.producer_id != kNoProducerId && !bump_requested_);
       bool need_metadata = false;
       if (can_send) {
         std::shared_ptr<const ClusterMetadata> metadata = cluster_.metadata();

@@ -83,9 +83,9 @@ Status Abortable(const std::string& what) {
 
 }  // namespace
 
-TransactionManager::TransactionManager(const ClientConfig& config, Strand strand,
-                                       Cluster& cluster, RecordAccumulator& accumulator,
-                                       ProducerIdAndEpoch& pid, std::function<void()> wake)
+TransactionManager::TransactionManager(const ClientConfig& config, Strand strand, Cluster& cluster,
+                                       RecordAccumulator& accumulator, ProducerIdAndEpoch& pid,
+                                       std::function<void()> wake)
     : config_(config),
       transactional_id_(config.transactional_id.value_or("")),
       strand_(std::move(strand)),
@@ -239,7 +239,8 @@ asio::awaitable<Result<ResponseFor<Req>>> TransactionManager::CallCoordinator(Co
   const std::string api(ApiName(Req::kApiKey));
   for (;;) {
     if (closing_.load()) co_return Status(ClientErrc::kClosed, api + ": closing");
-    Result<std::shared_ptr<BrokerConnection>> connection = co_await CoordinatorConnection(type, key);
+    Result<std::shared_ptr<BrokerConnection>> connection =
+        co_await CoordinatorConnection(type, key);
     if (!connection.ok()) {
       std::error_code code = connection.status().code();
       bool retry = code.category() == KafkaCategory()
@@ -286,8 +287,8 @@ asio::awaitable<Status> TransactionManager::InitProducerId(ProducerIdAndEpoch re
   pid_ = ProducerIdAndEpoch{resp->producer_id, resp->producer_epoch};
   accumulator_.ResetSequences();  // a new epoch: sequences restart at 0
   epoch_bump_required_ = false;
-  kLog.Info("transactional id ", transactional_id_, ": producer id ", pid_.producer_id,
-            " epoch ", pid_.epoch);
+  kLog.Info("transactional id ", transactional_id_, ": producer id ", pid_.producer_id, " epoch ",
+            pid_.epoch);
   wake_();
   co_return Status::Ok();
 }
@@ -373,17 +374,14 @@ asio::awaitable<bool> TransactionManager::AddPendingPartitions() {
   switch (Classify(error)) {
     case Next::kDone:
       add_retry_at_ = {};
-      kLog.Debug("transactional id ", transactional_id_, ": added ", fresh.size(),
-                 " partition(s)");
+      kLog.Debug("transactional id ", transactional_id_, ": added ", fresh.size(), " partition(s)");
       co_return false;
     case Next::kFindCoordinator:
       ForgetCoordinator(CoordinatorType::kTransaction, transactional_id_);
       co_return true;
     case Next::kRetry: co_return true;
     case Next::kAbortable:
-    case Next::kFatal:
-      static_cast<void>(FailWith(error, "AddPartitionsToTxn"));
-      co_return false;
+    case Next::kFatal: static_cast<void>(FailWith(error, "AddPartitionsToTxn")); co_return false;
   }
   co_return false;
 }
@@ -509,8 +507,7 @@ asio::awaitable<Status> TransactionManager::Abort() {
     if (error_ && error_->fatal()) co_return error_->ToStatus();
   }
   State state = state_.load();
-  if (state != State::kInTransaction && state != State::kCommitting &&
-      state != State::kAborting) {
+  if (state != State::kInTransaction && state != State::kCommitting && state != State::kAborting) {
     co_return IllegalState("abort_transaction() outside a transaction");
   }
   SetState(State::kAborting);

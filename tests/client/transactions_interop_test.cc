@@ -174,8 +174,7 @@ print('done')
 )",
                                     broker_->bootstrap());
   ASSERT_EQ(status, 0) << output;
-  EXPECT_EQ(ReadCommitted(*broker_, "rdk", 0),
-            (std::vector<std::string>{"c0", "c1", "c2", "c3"}));
+  EXPECT_EQ(ReadCommitted(*broker_, "rdk", 0), (std::vector<std::string>{"c0", "c1", "c2", "c3"}));
 }
 
 }  // namespace

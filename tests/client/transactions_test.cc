@@ -80,9 +80,8 @@ std::vector<Stored> ReadPartition(broker::Broker& broker, const std::string& top
       EXPECT_TRUE(records.ok()) << records.status().ToString();
       if (!records.ok()) break;
       for (Record& r : *records) {
-        out.push_back(Stored{.offset = h.record_offset(r.offset_delta),
-                             .value = r.value.value_or(""),
-                             .batch = h});
+        out.push_back(Stored{
+            .offset = h.record_offset(r.offset_delta), .value = r.value.value_or(""), .batch = h});
       }
     }
     if (!progressed) break;
@@ -172,8 +171,7 @@ class TransactionsTest : public ::testing::Test {
                                asio::use_future)
                     .get();
       };
-      Status connected =
-          asio::co_spawn(io, connection->EnsureConnected(), asio::use_future).get();
+      Status connected = asio::co_spawn(io, connection->EnsureConnected(), asio::use_future).get();
       EXPECT_TRUE(connected.ok()) << connected.ToString();
       if (connected.ok()) {
         FindCoordinatorRequest find;
@@ -242,12 +240,13 @@ TEST_F(TransactionsTest, CommittedRecordsAreVisibleToReadCommittedAndAbortedOnes
   producer->send(ProducerRecord{.topic = "ledger", .partition = 0, .value = "c10"});
   ASSERT_TRUE(producer->commit_transaction().ok());
 
-  EXPECT_EQ(Committed("ledger", 0), (std::vector<std::string>{"c0", "c2", "c4", "c6", "c8", "c10"}));
+  EXPECT_EQ(Committed("ledger", 0),
+            (std::vector<std::string>{"c0", "c2", "c4", "c6", "c8", "c10"}));
   EXPECT_EQ(Committed("ledger", 1), (std::vector<std::string>{"c1", "c3", "c5", "c7", "c9"}));
   EXPECT_EQ(Uncommitted("ledger", 0),
             (std::vector<std::string>{"c0", "c2", "c4", "c6", "c8", "a0", "a2", "c10"}));
-  for (const Stored& r : ReadPartition(*broker_, "ledger", 0,
-                                       storage::IsolationLevel::kReadUncommitted)) {
+  for (const Stored& r :
+       ReadPartition(*broker_, "ledger", 0, storage::IsolationLevel::kReadUncommitted)) {
     EXPECT_TRUE(r.batch.is_transactional());
     EXPECT_TRUE(r.batch.has_producer_id());
   }
@@ -293,8 +292,8 @@ TEST_F(TransactionsTest, SendOffsetsCommitsTheGroupsOffsetsOnlyWithTheTransactio
 
   ASSERT_TRUE(producer->begin_transaction().ok());
   producer->send(ProducerRecord{.topic = "out", .value = "t0"});
-  Status s = producer->send_offsets_to_transaction({{TopicPartition{"in", 0}, {.offset = 42}}},
-                                                   group);
+  Status s =
+      producer->send_offsets_to_transaction({{TopicPartition{"in", 0}, {.offset = 42}}}, group);
   ASSERT_TRUE(s.ok()) << s.ToString();
   EXPECT_EQ(CommittedOffset("readers", "in", 0), -1);  // pending until the commit
   ASSERT_TRUE(producer->abort_transaction().ok());
@@ -331,7 +330,8 @@ TEST_F(TransactionsTest, ASecondProducerWithTheSameIdFencesTheFirst) {
 
   Status s = first->commit_transaction();
   EXPECT_EQ(KindOf(s), Kind::kFatal) << s.ToString();
-  EXPECT_TRUE(s.code() == ErrorCode::kProducerFenced || s.code() == ErrorCode::kInvalidProducerEpoch)
+  EXPECT_TRUE(s.code() == ErrorCode::kProducerFenced ||
+              s.code() == ErrorCode::kInvalidProducerEpoch)
       << s.ToString();
   // Everything after a fatal error fails with it.
   EXPECT_EQ(KindOf(first->abort_transaction()), Kind::kFatal);
