@@ -19,6 +19,7 @@ class ClientCategoryImpl : public std::error_category {
       case ClientErrc::kBadResponse: return "bad response";
       case ClientErrc::kNoBrokers: return "no broker reachable";
       case ClientErrc::kInvalidRecord: return "invalid record";
+      case ClientErrc::kIllegalState: return "illegal state";
     }
     return "client error " + std::to_string(value);
   }
@@ -54,12 +55,21 @@ ErrorCode ClientError::error_code() const {
   return ErrorCode::kUnknownServerError;
 }
 
+ClientError ClientError::WithSeverity(Severity severity) const {
+  ClientError out = *this;
+  out.severity_ = severity;
+  return out;
+}
+
 bool ClientError::retriable() const {
+  if (severity_ != Severity::kByCode) return false;
+  if (code_ == ClientErrc::kIllegalState) return false;
   if (code_ == ClientErrc::kClosed || code_ == ClientErrc::kInvalidConfig) return false;
   return IsRetriable(error_code());
 }
 
 bool ClientError::fatal() const {
+  if (severity_ != Severity::kByCode) return severity_ == Severity::kFatal;
   if (code_ == ClientErrc::kClosed || code_ == ClientErrc::kInvalidConfig) return true;
   return IsFatal(error_code());
 }
@@ -73,6 +83,7 @@ bool IsFatal(ErrorCode code) {
     case ErrorCode::kUnsupportedVersion:
     case ErrorCode::kUnsupportedForMessageFormat:
     case ErrorCode::kInvalidTxnState:
+    case ErrorCode::kInvalidProducerIdMapping:
     case ErrorCode::kFencedInstanceId:
     case ErrorCode::kTransactionalIdNotFound: return true;
     default: return false;

@@ -7,6 +7,16 @@
 //   retriable  the operation may succeed if tried again (Java's RetriableException);
 //   fatal      the producer can do nothing more (fenced, unauthorized, unsupported);
 //   abortable  any non-fatal error: a transaction it hits can still be aborted.
+// Where the code alone does not decide it (INVALID_PRODUCER_EPOCH is fatal from
+// the transaction coordinator but abortable from a Produce, KIP-588), the
+// transaction manager says so with WithSeverity().
+//
+// The transactional calls (Producer::init_transactions ...) return a Status
+// that ClientError(status) classifies: fatal (the producer can only be
+// closed), retriable (kTimedOut: max.block.ms passed; call the same method
+// again to go on waiting), kIllegalState (called out of order), otherwise
+// abortable: the code is TRANSACTION_ABORTABLE and the context names the cause;
+// abort_transaction() and go on.
 #pragma once
 
 #include <cstdint>
@@ -29,6 +39,7 @@ enum class ClientErrc {
   kBadResponse,         // a response that does not decode or match its request
   kNoBrokers,           // no bootstrap server or metadata broker is reachable
   kInvalidRecord,       // a record the producer cannot send (partition out of range)
+  kIllegalState,        // a transactional call out of order (Java's IllegalStateException)
 };
 const std::error_category& ClientCategory();
 inline std::error_code make_error_code(ClientErrc e) {
@@ -62,12 +73,20 @@ class ClientError : public std::runtime_error {
   bool fatal() const;
   bool abortable() const { return !fatal(); }
 
+  // The same error classified as `severity` says rather than by its code.
+  enum class Severity { kByCode, kAbortable, kFatal };
+  ClientError WithSeverity(Severity severity) const;
+  // As a Status: the code and the message.
+  Status ToStatus() const { return Status(code_, what()); }
+
  private:
   std::error_code code_;
+  Severity severity_ = Severity::kByCode;
 };
 
 // True for the codes that leave a producer unusable (Java's fatal errors:
-// ProducerFencedException, authorization, UnsupportedVersionException, ...).
+// ProducerFencedException, authorization, UnsupportedVersionException,
+// InvalidPidMappingException when the producer cannot bump its epoch, ...).
 bool IsFatal(ErrorCode code);
 
 }  // namespace brook::client

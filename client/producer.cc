@@ -12,10 +12,13 @@
 #include <atomic>
 #include <exception>
 #include <limits>
+#include <mutex>
+#include <optional>
 #include <thread>
 
 #include "client/network/cluster.h"
 #include "client/record_accumulator.h"
+#include "client/transaction_manager.h"
 #include "protocol/base/logging.h"
 #include "protocol/messages/init_producer_id.h"
 #include "protocol/messages/produce.h"
@@ -62,7 +65,12 @@ class ProducerCore {
         strand_(asio::make_strand(io_)),
         cluster_(io_, config_),
         accumulator_(config_),
-        wake_timer_(strand_) {}
+        wake_timer_(strand_) {
+    if (config_.transactional_id) {
+      txn_ = std::make_unique<TransactionManager>(config_, strand_, cluster_, accumulator_, pid_,
+                                                  [this] { Wake(); });
+    }
+  }
 
   ~ProducerCore() {
     Close();
@@ -80,6 +88,19 @@ class ProducerCore {
   const ClientConfig& config() const { return config_; }
 
   void Send(ProducerRecord record, SendCallback callback) {
+    if (txn_) {
+      if (std::optional<ClientError> error = txn_->CheckSend()) {
+        RecordMetadata md{.topic = record.topic, .partition = record.partition.value_or(-1)};
+        if (callback) callback(md, &*error);
+        return;
+      }
+      // A failed record fails its transaction (before its callback runs).
+      callback = [txn = txn_.get(), cb = std::move(callback)](const RecordMetadata& md,
+                                                              const ClientError* error) {
+        if (error != nullptr) txn->RecordSendError(*error);
+        if (cb) cb(md, error);
+      };
+    }
     RecordAccumulator::Completions done;
     bool wake = accumulator_.Append(std::move(record), std::move(callback), &done);
     done.Run();
@@ -93,8 +114,18 @@ class ProducerCore {
     accumulator_.EndFlush();
   }
 
+  // The transactional calls: runs `op` on the strand and waits for it up to
+  // max.block.ms. A call that timed out goes on in the background; calling the
+  // same method again waits for it (as the Java producer does).
+  enum class TxnCall { kInit, kBegin, kSendOffsets, kCommit, kAbort };
+  Status RunTxnCall(TxnCall call, const char* name,
+                    asio::awaitable<Status> (TransactionManager::*start)());
+  Status RunTxnCall(TxnCall call, const char* name, asio::awaitable<Status> op);
+  TransactionManager* txn() { return txn_.get(); }
+
   void Close() {
     if (closed_.exchange(true)) return;
+    if (txn_) txn_->Close();
     accumulator_.Close();  // later sends fail; every batch is ready now
     Wake();
     accumulator_.AwaitAllCompleted();
@@ -113,6 +144,8 @@ class ProducerCore {
   bool idempotent() const { return config_.enable_idempotence; }
 
   // Any thread: the sender looks again.
+  bool transactional() const { return txn_ != nullptr; }
+
   void Wake() {
     asio::post(strand_, [this] {
       wake_pending_ = true;
@@ -152,7 +185,68 @@ class ProducerCore {
   std::map<int32_t, int> node_requests_;
   int requests_in_flight_ = 0;
   std::optional<ClientError> fatal_error_;
+  std::unique_ptr<TransactionManager> txn_;  // transactional.id set; state on strand_
+
+  struct PendingTxnCall {
+    TxnCall call;
+    std::shared_future<Status> result;
+  };
+  std::mutex txn_call_mu_;
+  std::optional<PendingTxnCall> txn_call_;  // guarded by txn_call_mu_
 };
+
+Status ProducerCore::RunTxnCall(TxnCall call, const char* name,
+                                asio::awaitable<Status> (TransactionManager::*start)()) {
+  if (!txn_) {
+    return Status(ClientErrc::kIllegalState, std::string(name) + ": transactional.id is not set");
+  }
+  return RunTxnCall(call, name, (txn_.get()->*start)());
+}
+
+Status ProducerCore::RunTxnCall(TxnCall call, const char* name, asio::awaitable<Status> op) {
+  if (!txn_) {
+    return Status(ClientErrc::kIllegalState, std::string(name) + ": transactional.id is not set");
+  }
+  if (closed_.load()) return Status(ClientErrc::kClosed, std::string(name) + ": producer closed");
+  std::shared_future<Status> result;
+  {
+    std::lock_guard lock(txn_call_mu_);
+    if (txn_call_ && txn_call_->call == call) {
+      result = txn_call_->result;  // resume the call that timed out
+    } else if (txn_call_ &&
+               txn_call_->result.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
+      return Status(ClientErrc::kIllegalState,
+                    std::string(name) +
+                        ": an earlier transactional call is still running; call "
+                        "it again until it completes");
+    } else {
+      auto promise = std::make_shared<std::promise<Status>>();
+      result = promise->get_future().share();
+      asio::co_spawn(strand_, std::move(op), [promise](std::exception_ptr e, Status s) {
+        if (e) {
+          LogEscaped(e);
+          s = Status(ClientErrc::kClosed, "transactional call failed");
+        }
+        promise->set_value(std::move(s));
+      });
+      txn_call_ = PendingTxnCall{call, result};
+    }
+  }
+  if (result.wait_for(config_.max_block) != std::future_status::ready) {
+    return Status(ClientErrc::kTimedOut, std::string(name) + " did not complete within " +
+                                             std::to_string(config_.max_block.count()) +
+                                             " ms (max.block.ms); call it again to keep waiting");
+  }
+  Status s;
+  try {
+    s = result.get();
+  } catch (const std::future_error&) {
+    s = Status(ClientErrc::kClosed, std::string(name) + ": producer closed");
+  }
+  std::lock_guard lock(txn_call_mu_);
+  if (txn_call_ && txn_call_->call == call) txn_call_.reset();
+  return s;
+}
 
 asio::awaitable<void> ProducerCore::RunSender() {
   for (;;) {
@@ -163,12 +257,23 @@ asio::awaitable<void> ProducerCore::RunSender() {
     if (fatal_error_) {
       accumulator_.FailAll(*fatal_error_, &done);
     } else {
-      if (idempotent() && pid_.producer_id == kNoProducerId && now >= pid_retry_at_) {
+      if (idempotent() && !transactional() && pid_.producer_id == kNoProducerId &&
+          now >= pid_retry_at_) {
         co_await InitProducerId();
       }
-      if (bump_requested_ && pid_.producer_id != kNoProducerId &&
+      if (!transactional() && bump_requested_ && pid_.producer_id != kNoProducerId &&
           accumulator_.in_flight_batches() == 0) {
         BumpEpoch();
+      }
+      bool adds_pending = false;
+      if (txn_) {
+        // A failed transaction sends nothing more (Java's abortUndrainedBatches).
+        if (std::optional<ClientError> error = txn_->error()) {
+          if (accumulator_.FailAll(*error, &done)) txn_->RequireEpochBump();
+          if (error->fatal()) fatal_error_ = error;
+        } else {
+          adds_pending = co_await txn_->AddPendingPartitions();
+        }
       }
       std::vector<std::string> awaiting = accumulator_.TopicsAwaitingMetadata();
       if ((!awaiting.empty() || (cluster_.NeedsRefresh(now) && !cluster_.topics().empty())) &&
@@ -176,15 +281,26 @@ asio::awaitable<void> ProducerCore::RunSender() {
         co_await RefreshMetadata(std::move(awaiting), &done);
       }
       now = Clock::now();
-      if (accumulator_.Expire(now, &done) && idempotent()) bump_requested_ = true;
-      bool can_send = !idempotent() || (pid_.producer_id != kNoProducerId && !bump_requested_);
+      if (accumulator_.Expire(now, &done) && idempotent()) {
+        if (txn_) {
+          txn_->RequireEpochBump();
+        } else {
+          bump_requested_ = true;
+        }
+      }
+      bool can_send =
+          txn_ ? txn_->CanSend()
+               : !idempotent() || (pid_.producer_id != kNoProducerId && !bump_requested_);
       bool need_metadata = false;
       if (can_send) {
         std::shared_ptr<const ClusterMetadata> metadata = cluster_.metadata();
         auto by_node = accumulator_.Drain(
             now, [&](const TopicPartition& tp) { return metadata->Leader(tp.topic, tp.partition); },
             [&](int32_t node) { return node_requests_[node] < config_.max_in_flight; }, pid_,
-            &need_metadata);
+            &need_metadata,
+            txn_ ? std::function<bool(const TopicPartition&)>(
+                       [this](const TopicPartition& tp) { return txn_->MaySend(tp); })
+                 : nullptr);
         for (auto& [node, batches] : by_node) {
           ++node_requests_[node];
           ++requests_in_flight_;
@@ -192,9 +308,10 @@ asio::awaitable<void> ProducerCore::RunSender() {
         }
       }
       if (need_metadata) cluster_.RequestUpdate();
-      backoff = need_metadata || !can_send;
+      backoff = need_metadata || !can_send || adds_pending;
     }
     done.Run();
+    if (txn_) txn_->Notify();
     if (wake_pending_) {
       wake_pending_ = false;
       continue;
@@ -302,6 +419,7 @@ asio::awaitable<void> ProducerCore::SendProduce(
   } else {
     ProduceRequest req;
     req.acks = config_.acks;
+    if (txn_) req.transactional_id = config_.transactional_id;
     req.timeout_ms = static_cast<int32_t>(config_.request_timeout.count());
     std::vector<std::shared_ptr<ProducerBatch>> sent;
     for (auto& batch : batches) {
@@ -310,6 +428,7 @@ asio::awaitable<void> ProducerCore::SendProduce(
       header.producer_id = batch->producer_id;
       header.producer_epoch = batch->producer_epoch;
       header.base_sequence = batch->base_sequence;
+      if (txn_) header.attributes |= kTransactionalAttribute;
       Result<std::string> bytes = BuildRecordBatch(header, config_.compression, batch->records);
       if (!bytes.ok()) {
         accumulator_.Fail(batch, ClientError(bytes.status()), &done);
@@ -369,17 +488,32 @@ asio::awaitable<void> ProducerCore::SendProduce(
   --node_requests_[node];
   --requests_in_flight_;
   done.Run();
+  if (txn_) txn_->Notify();
   wake_pending_ = true;
   wake_timer_.cancel();
 }
 
 void ProducerCore::HandleBatchError(const std::shared_ptr<ProducerBatch>& batch,
-                                    const ClientError& error, std::optional<ErrorCode> code,
+                                    const ClientError& reported, std::optional<ErrorCode> code,
                                     int64_t log_start_offset,
                                     RecordAccumulator::Completions* done) {
   bool has_sequence = idempotent() && batch->base_sequence != kNoSequence;
+  ClientError error = reported;
   bool retry;
-  if (!code) {
+  if (txn_ && code &&
+      (*code == ErrorCode::kInvalidProducerEpoch || *code == ErrorCode::kInvalidTxnState)) {
+    // From a Produce these fail the transaction, not the producer (KIP-588);
+    // the coordinator says at abort whether the producer was fenced.
+    error = error.WithSeverity(ClientError::Severity::kAbortable);
+    retry = false;
+  } else if (txn_ && has_sequence &&
+             (*code == ErrorCode::kUnknownProducerId ||
+              (*code == ErrorCode::kOutOfOrderSequenceNumber &&
+               accumulator_.IsNextSequence(batch->tp, batch->base_sequence)))) {
+    // A transactional producer cannot bump its own epoch: the transaction
+    // fails, and its abort gets a new epoch from the coordinator (KIP-360).
+    retry = false;
+  } else if (!code) {
     retry = error.retriable();  // lost connection, timeout: the outcome is unknown
     cluster_.RequestUpdate();
   } else if (has_sequence && *code == ErrorCode::kUnknownProducerId) {
@@ -405,7 +539,13 @@ void ProducerCore::HandleBatchError(const std::shared_ptr<ProducerBatch>& batch,
     return;
   }
   accumulator_.Fail(batch, error, done);
-  if (has_sequence) bump_requested_ = true;  // its sequence numbers are a gap now
+  if (has_sequence) {  // its sequence numbers are a gap now
+    if (txn_) {
+      txn_->RequireEpochBump();
+    } else {
+      bump_requested_ = true;
+    }
+  }
   if (error.fatal()) fatal_error_ = error;
 }
 
@@ -421,6 +561,10 @@ Result<std::unique_ptr<Producer>> Producer::Create(
 Result<std::unique_ptr<Producer>> Producer::Create(ClientConfig config) {
   if (config.bootstrap_servers.empty()) {
     return Status(ClientErrc::kInvalidConfig, "bootstrap.servers: missing required property");
+  }
+  if (config.transactional_id && !config.enable_idempotence) {
+    return Status(ClientErrc::kInvalidConfig,
+                  "transactional.id: needs enable.idempotence=true (and acks=all)");
   }
   if (config.client_id.empty()) {
     config.client_id = "producer-" + std::to_string(++producer_count);
@@ -456,5 +600,37 @@ void Producer::flush() { core_->Flush(); }
 void Producer::close() { core_->Close(); }
 
 const ClientConfig& Producer::config() const { return core_->config(); }
+
+Status Producer::init_transactions() {
+  return core_->RunTxnCall(ProducerCore::TxnCall::kInit, "init_transactions",
+                           &TransactionManager::InitTransactions);
+}
+
+Status Producer::begin_transaction() {
+  return core_->RunTxnCall(ProducerCore::TxnCall::kBegin, "begin_transaction",
+                           &TransactionManager::BeginTransaction);
+}
+
+Status Producer::send_offsets_to_transaction(
+    const std::map<TopicPartition, OffsetAndMetadata>& offsets,
+    const ConsumerGroupMetadata& group_metadata) {
+  TransactionManager* txn = core_->txn();
+  if (txn == nullptr) {
+    return Status(ClientErrc::kIllegalState,
+                  "send_offsets_to_transaction: transactional.id is not set");
+  }
+  return core_->RunTxnCall(ProducerCore::TxnCall::kSendOffsets, "send_offsets_to_transaction",
+                           txn->SendOffsets(offsets, group_metadata));
+}
+
+Status Producer::commit_transaction() {
+  return core_->RunTxnCall(ProducerCore::TxnCall::kCommit, "commit_transaction",
+                           &TransactionManager::Commit);
+}
+
+Status Producer::abort_transaction() {
+  return core_->RunTxnCall(ProducerCore::TxnCall::kAbort, "abort_transaction",
+                           &TransactionManager::Abort);
+}
 
 }  // namespace brook::client

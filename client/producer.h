@@ -19,8 +19,25 @@
 // or UNKNOWN_PRODUCER_ID that no earlier failure explains it bumps its epoch
 // and restarts the sequences (KIP-360), as the Java idempotent producer does.
 //
-// Not yet: transactions (transactional.id is accepted but not used), the
-// record size limit (max.request.size), buffer.memory back-pressure.
+// With transactional.id the producer is transactional (Java's API):
+//
+//   auto producer = Producer::Create({{"bootstrap.servers", bootstrap},
+//                                     {"transactional.id", "transfer-1"}});
+//   Status s = (*producer)->init_transactions();         // once
+//   s = (*producer)->begin_transaction();
+//   (*producer)->send({.topic = "ledger", .key = "alice", .value = "-10"});
+//   (*producer)->send({.topic = "ledger", .key = "bob", .value = "+10"});
+//   s = (*producer)->commit_transaction();  // read_committed readers see both or none
+//
+// Each transactional call blocks up to max.block.ms; ClientError(status) says
+// what a failure leaves possible (client_error.h): fatal -> close; kTimedOut
+// -> call the same method again; otherwise abort_transaction() and go on.
+// send() outside a transaction fails with kIllegalState; a record that fails
+// inside one fails the transaction (commit returns TRANSACTION_ABORTABLE).
+// See transaction_manager.h for the requests.
+//
+// Not yet: the record size limit (max.request.size), buffer.memory
+// back-pressure, transactions version 2 (KIP-890 part 2).
 #pragma once
 
 #include <future>
@@ -29,12 +46,23 @@
 #include <string>
 
 #include "client/client_config.h"
+#include "client/consumer_group_metadata.h"
 #include "client/producer_record.h"
+#include "client/record_accumulator.h"
 #include "protocol/base/status.h"
 
 namespace brook::client {
 
 class ProducerCore;
+
+// A consumed position to commit with a transaction: the next offset to read.
+struct OffsetAndMetadata {
+  int64_t offset = 0;
+  std::optional<int32_t> leader_epoch;
+  std::string metadata;
+
+  bool operator==(const OffsetAndMetadata&) const = default;
+};
 
 // Thread-safe: send(), flush() and close() may be called from any thread but
 // the producer's own (callbacks run there: they may call send(), not flush()).
@@ -61,6 +89,25 @@ class Producer {
   void close();
 
   const ClientConfig& config() const;
+
+  // Transactions (transactional.id required; else kIllegalState). Each blocks
+  // up to max.block.ms.
+  // Gets the producer id and epoch for transactional.id, fencing earlier
+  // producers with the same id and aborting their open transaction. Once.
+  Status init_transactions();
+  // Starts a transaction: send() is accepted until commit or abort.
+  Status begin_transaction();
+  // Commits a consumer group's positions with the transaction (AddOffsetsToTxn,
+  // then TxnOffsetCommit to the group coordinator with the member's
+  // generation): they become the group's committed offsets only if the
+  // transaction commits.
+  Status send_offsets_to_transaction(const std::map<TopicPartition, OffsetAndMetadata>& offsets,
+                                     const ConsumerGroupMetadata& group_metadata);
+  // Sends every record of the transaction, then commits it.
+  Status commit_transaction();
+  // Fails the records not sent yet (TRANSACTION_ABORTABLE), waits for the
+  // ones in flight, then aborts the transaction.
+  Status abort_transaction();
 
  private:
   explicit Producer(std::shared_ptr<ProducerCore> core);

@@ -160,7 +160,7 @@ std::map<int32_t, std::vector<std::shared_ptr<ProducerBatch>>> RecordAccumulator
     Clock::time_point now,
     const std::function<std::optional<int32_t>(const TopicPartition&)>& leader,
     const std::function<bool(int32_t node)>& node_has_room, const ProducerIdAndEpoch& pid,
-    bool* need_metadata) {
+    bool* need_metadata, const std::function<bool(const TopicPartition&)>& may_send) {
   std::lock_guard lock(mu_);
   std::map<int32_t, std::vector<std::shared_ptr<ProducerBatch>>> out;
   std::map<int32_t, bool> room;
@@ -177,6 +177,7 @@ std::map<int32_t, std::vector<std::shared_ptr<ProducerBatch>>> RecordAccumulator
                    flushing_ > 0 || closed_;
       if (!ready) continue;
     }
+    if (may_send && !may_send(tp)) continue;
     std::optional<int32_t> node = leader(tp);
     if (!node) {
       *need_metadata = true;
@@ -197,6 +198,15 @@ std::map<int32_t, std::vector<std::shared_ptr<ProducerBatch>>> RecordAccumulator
     ++q.in_flight;
     ++in_flight_batches_;
     out[*node].push_back(std::move(batch));
+  }
+  return out;
+}
+
+std::vector<TopicPartition> RecordAccumulator::QueuedPartitions() const {
+  std::lock_guard lock(mu_);
+  std::vector<TopicPartition> out;
+  for (const auto& [tp, q] : queues_) {
+    if (!q.batches.empty()) out.push_back(tp);
   }
   return out;
 }
@@ -299,11 +309,13 @@ bool RecordAccumulator::Expire(Clock::time_point now, Completions* done) {
   return had_sequence;
 }
 
-void RecordAccumulator::FailAll(const ClientError& error, Completions* done) {
+bool RecordAccumulator::FailAll(const ClientError& error, Completions* done) {
   std::lock_guard lock(mu_);
   done->Bind(this);
+  bool had_sequence = false;
   for (auto& [tp, q] : queues_) {
     for (auto& batch : q.batches) {
+      had_sequence |= batch->base_sequence != kNoSequence;
       for (size_t i = 0; i < batch->records.size(); ++i) {
         done->Add(std::move(batch->callbacks[i]), batch->metadata[i], error);
       }
@@ -316,6 +328,7 @@ void RecordAccumulator::FailAll(const ClientError& error, Completions* done) {
     }
   }
   waiting_.clear();
+  return had_sequence;
 }
 
 bool RecordAccumulator::IsNextSequence(const TopicPartition& tp, int32_t base_sequence) const {

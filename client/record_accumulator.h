@@ -17,6 +17,10 @@
 // the producer id and epoch the sender passes. ResetSequences (an epoch bump)
 // starts every partition at 0 again and makes unacknowledged batches take new
 // sequences.
+//
+// Transactions: the sender drains only partitions the transaction manager
+// has added to the transaction (Drain's `may_send`); QueuedPartitions tells it
+// which partitions have batches waiting.
 #pragma once
 
 #include <chrono>
@@ -122,12 +126,15 @@ class RecordAccumulator {
   // Pops the batches ready to send, at most one per partition, grouped by
   // leader. `leader` returns the partition's leader or nullopt (the partition
   // is skipped and `*need_metadata` set); `node_has_room` says whether a node
-  // can take another request.
+  // can take another request; `may_send`, when given, whether a partition
+  // may be sent to yet (a transaction has added it).
   std::map<int32_t, std::vector<std::shared_ptr<ProducerBatch>>> Drain(
       Clock::time_point now,
       const std::function<std::optional<int32_t>(const TopicPartition&)>& leader,
       const std::function<bool(int32_t node)>& node_has_room, const ProducerIdAndEpoch& pid,
-      bool* need_metadata);
+      bool* need_metadata, const std::function<bool(const TopicPartition&)>& may_send = {});
+  // Partitions with batches queued (not in flight).
+  std::vector<TopicPartition> QueuedPartitions() const;
   // When the sender must look again at the latest (the earliest linger,
   // retry or expiry deadline); nullopt: nothing is waiting.
   std::optional<Clock::time_point> NextDeadline(Clock::time_point now) const;
@@ -144,8 +151,9 @@ class RecordAccumulator {
   // older than max.block.ms. Returns true when a batch that had a sequence
   // number expired (the idempotent producer must bump its epoch).
   bool Expire(Clock::time_point now, Completions* done);
-  // Fails every queued and waiting record (fatal error, close).
-  void FailAll(const ClientError& error, Completions* done);
+  // Fails every queued and waiting record (fatal error, an aborted
+  // transaction). Returns true when a failed batch had a sequence number.
+  bool FailAll(const ClientError& error, Completions* done);
 
   // The base sequence `batch` would need to be the next one acknowledged.
   bool IsNextSequence(const TopicPartition& tp, int32_t base_sequence) const;
