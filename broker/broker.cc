@@ -199,6 +199,7 @@ Status Broker::Start() {
   asio::co_spawn(accept_strand_, Accept(), LogEscapedException{"accept loop"});
   groups_->Start();
   transactions_->Start();
+  blocking_ = std::make_unique<asio::thread_pool>(static_cast<size_t>(config_.background_threads));
   threads_.reserve(static_cast<size_t>(config_.io_threads));
   for (int i = 0; i < config_.io_threads; ++i) threads_.emplace_back([this] { io_.run(); });
   stopping_ = false;
@@ -221,6 +222,9 @@ void Broker::Stop() {
   io_.stop();
   for (std::thread& t : threads_) t.join();
   threads_.clear();
+  // Blocking calls in flight finish (their answers are dropped with the
+  // stopped io_context); none starts any more.
+  blocking_->join();
   groups_->Stop();  // the loader reads the logs closed below
   transactions_->Stop();
   {

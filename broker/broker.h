@@ -14,6 +14,7 @@
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
 #include <asio/strand.hpp>
+#include <asio/thread_pool.hpp>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
@@ -79,6 +80,8 @@ class Broker {
   // which makes the producer's pending transactional offsets committed or
   // drops them; done once it returns.
   asio::awaitable<void> ApplyOffsetsMarkers(std::vector<OffsetsMarker> markers);
+  // Where blocking calls run (broker/blocking.h). REQUIRES: Start() succeeded.
+  asio::thread_pool& blocking_pool() { return *blocking_; }
   // Wakes the fetches parked on the partition; call after every successful
   // append to it (produce, transaction markers). Any thread.
   void NotifyAppended(const std::string& topic, int32_t partition);
@@ -117,6 +120,8 @@ class Broker {
   // parked group requests are destroyed with the io_context.
   std::unique_ptr<GroupCoordinator> groups_;
   std::vector<std::thread> threads_;
+  // Joined after the io threads and before the logs close.
+  std::unique_ptr<asio::thread_pool> blocking_;
   bool started_ = false;
 };
 

@@ -85,6 +85,9 @@ Status BrokerConfig::Set(std::string_view name, std::string_view value) {
     return ParseNumber<int32_t>(name, value, 1024, INT32_MAX, &socket_request_max_bytes);
   }
   if (name == "num.io.threads") return ParseNumber<int>(name, value, 1, 256, &io_threads);
+  if (name == "background.threads") {
+    return ParseNumber<int>(name, value, 1, 256, &background_threads);
+  }
   if (name == "num.partitions") return ParseNumber<int32_t>(name, value, 1, 1 << 20, &num_partitions);
   if (name == "auto.create.topics.enable") return ParseBool(name, value, &auto_create_topics);
   if (name == "brook.memory") return ParseBool(name, value, &memory);

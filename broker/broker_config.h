@@ -25,6 +25,9 @@ struct BrokerConfig {
   std::string cluster_id;                   // empty: generated
   int32_t socket_request_max_bytes = 100 * 1024 * 1024;  // socket.request.max.bytes
   int io_threads = 1;                                    // num.io.threads
+  // Threads for blocking work off the io threads: appends that fsync
+  // (flush.messages=1) and the transaction coordinator's steps.
+  int background_threads = 2;  // background.threads (Kafka's default is 10)
   // Keep everything in memory (no files): the default for embedded test
   // brokers; brook-broker --memory.
   bool memory = false;

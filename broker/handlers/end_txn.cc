@@ -8,6 +8,7 @@
 // succeeds. PRODUCER_FENCED from v2, before that INVALID_PRODUCER_EPOCH.
 //
 // Not supported: v5+ (transactions version 2), outside the protocol table.
+#include "broker/blocking.h"
 #include "broker/broker.h"
 #include "broker/handlers/handlers.h"
 #include "broker/txn_coordinator.h"
@@ -15,8 +16,11 @@
 namespace brook::broker {
 
 asio::awaitable<EndTxnResponse> HandleEndTxn(RequestContext& ctx, EndTxnRequest req) {
-  TxnReply result = ctx.broker().transactions().EndTxn(req.transactional_id, req.producer_id,
-                                                        req.producer_epoch, req.committed);
+  // Writes several logs: off the io thread.
+  TxnReply result = co_await RunBlocking<TxnReply>(ctx.broker().blocking_pool(), [&] {
+    return ctx.broker().transactions().EndTxn(req.transactional_id, req.producer_id,
+                                              req.producer_epoch, req.committed);
+  });
   co_await ctx.broker().ApplyOffsetsMarkers(std::move(result.markers));
   EndTxnResponse resp;
   resp.error_code = FencedForVersion(result.error, ctx.api_version(), 2);

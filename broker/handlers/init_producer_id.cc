@@ -15,6 +15,7 @@
 // open; an empty id is INVALID_REQUEST, a timeout outside
 // (0, transaction.max.timeout.ms] INVALID_TRANSACTION_TIMEOUT, and
 // PRODUCER_FENCED is INVALID_PRODUCER_EPOCH before v4.
+#include "broker/blocking.h"
 #include "broker/broker.h"
 #include "broker/handlers/handlers.h"
 #include "broker/producer_ids.h"
@@ -47,8 +48,11 @@ asio::awaitable<InitProducerIdResponse> HandleInitProducerId(RequestContext& ctx
     }
     std::optional<std::pair<int64_t, int16_t>> expected;
     if (req.producer_id != kNoProducerId) expected.emplace(req.producer_id, req.producer_epoch);
-    TxnReply result = ctx.broker().transactions().InitProducerId(
-        *req.transactional_id, req.transaction_timeout_ms, expected);
+    // May abort a transaction, writing several logs: off the io thread.
+    TxnReply result = co_await RunBlocking<TxnReply>(ctx.broker().blocking_pool(), [&] {
+      return ctx.broker().transactions().InitProducerId(*req.transactional_id,
+                                                        req.transaction_timeout_ms, expected);
+    });
     co_await ctx.broker().ApplyOffsetsMarkers(std::move(result.markers));
     resp.error_code = FencedForVersion(result.error, ctx.api_version(), 4);
     if (result.error == ErrorCode::kNone) {

@@ -25,14 +25,16 @@
 // epoch, INVALID_PRODUCER_ID_MAPPING for an id the transactional id does not
 // own). transaction.partition.verification.enable=false turns the check off.
 //
+// Appends that fsync (flush.messages=1) run on the blocking pool
+// (broker/blocking.h); the others on the connection's io thread.
+//
 // Not supported: per-record
-// record_errors (the message says which record), throttling. Appends run on
-// the io thread, including the fsync under flush.messages=1: the broker has
-// no blocking pool yet.
+// record_errors (the message says which record), throttling.
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "broker/blocking.h"
 #include "broker/broker.h"
 #include "broker/handlers/handlers.h"
 #include "broker/txn_coordinator.h"
@@ -147,6 +149,12 @@ PartitionResponse ProducePartition(RequestContext& ctx, const ProduceRequest& re
                            .log_start_offset = appended->log_start_offset};
 }
 
+// An append that fsyncs (flush.messages=1) runs on the blocking pool.
+bool AppendBlocks(RequestContext& ctx, const std::string& topic, int32_t partition) {
+  std::shared_ptr<storage::PartitionLog> log = ctx.broker().logs().Partition(topic, partition);
+  return log != nullptr && log->config().flush_policy == storage::FlushPolicy::kEveryAppend;
+}
+
 // Kafka's ProduceRequest.hasTransactionalRecords: judged by each partition's first batch.
 bool HasTransactionalRecords(const ProduceRequest& req) {
   for (const auto& topic : req.topic_data) {
@@ -170,10 +178,16 @@ asio::awaitable<MaybeResponse<ProduceResponse>> HandleProduce(RequestContext& ct
     auto& topic_resp = resp.responses.emplace_back();
     topic_resp.name = topic.name;
     for (auto& partition : topic.partition_data) {
-      PartitionResponse p =
-          unauthorized_transactional
-              ? Failed(partition.index, ErrorCode::kTransactionalIdAuthorizationFailed)
-              : ProducePartition(ctx, req, topic.name, partition);
+      PartitionResponse p;
+      if (unauthorized_transactional) {
+        p = Failed(partition.index, ErrorCode::kTransactionalIdAuthorizationFailed);
+      } else if (AppendBlocks(ctx, topic.name, partition.index)) {
+        p = co_await RunBlocking<PartitionResponse>(ctx.broker().blocking_pool(), [&] {
+          return ProducePartition(ctx, req, topic.name, partition);
+        });
+      } else {
+        p = ProducePartition(ctx, req, topic.name, partition);
+      }
       any_failed = any_failed || p.error_code != ErrorCode::kNone;
       topic_resp.partition_responses.push_back(std::move(p));
     }

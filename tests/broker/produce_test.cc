@@ -46,6 +46,29 @@ TEST_F(ProduceTest, AppendsAndAnswersOffsetsAtEveryVersionFromThree) {
   EXPECT_EQ(records[2].value, "v2");
 }
 
+// flush.messages=1: the append and its fsync run on the blocking pool; the
+// answers come back in order on the connection, offsets as usual, the data
+// durable (the recovery point follows).
+TEST_F(ProduceTest, FsyncedAppendsRunOffTheIoThreadAndAnswerInOrder) {
+  CreateTopic("synced", 2, {{"flush.messages", "1"}});
+  RawClient client = Connect();
+  for (int i = 0; i < 20; ++i) {
+    ProduceRequest req = OnePartitionProduce("synced", 0, Batch({.records = 2}));
+    req.topic_data[0].partition_data.push_back({.index = 1, .records = Batch({.records = 1})});
+    Result<ProduceResponse> resp = Call(client, req, 9);
+    ASSERT_TRUE(resp.ok()) << resp.status().ToString();
+    const auto& partitions = resp->responses.at(0).partition_responses;
+    ASSERT_EQ(partitions.size(), 2u);
+    EXPECT_EQ(partitions[0].error_code, ErrorCode::kNone);
+    EXPECT_EQ(partitions[0].base_offset, 2 * i);
+    EXPECT_EQ(partitions[1].index, 1);
+    EXPECT_EQ(partitions[1].base_offset, i);
+  }
+  EXPECT_EQ(Log("synced", 0)->recovery_point(), 40);
+  EXPECT_EQ(Log("synced", 1)->recovery_point(), 20);
+  EXPECT_EQ(ReadAll("synced", 0).size(), 40u);
+}
+
 TEST_F(ProduceTest, OldVersionsAreUnsupportedPerPartition) {
   CreateTopic("t", 1);
   RawClient client = Connect();
