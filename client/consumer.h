@@ -1,0 +1,90 @@
+// client/consumer.h
+//
+// A Kafka consumer with the Java client's behaviour and property names:
+//
+//   auto consumer = brook::client::Consumer::Create({{"bootstrap.servers", "127.0.0.1:9092"},
+//                                                    {"auto.offset.reset", "earliest"}});
+//   if (!consumer.ok()) return consumer.status();
+//   (*consumer)->assign({{"orders", 0}, {"orders", 1}});
+//   for (const ConsumerRecord& r : (*consumer)->poll(std::chrono::seconds(1))) Use(r);
+//
+// Records are fetched ahead on the consumer's own io thread (see Fetcher):
+// poll() returns what is buffered, waiting up to its timeout for some, at
+// most max.poll.records at a time, and advances each partition's position
+// past what it returned. isolation.level=read_committed returns only
+// committed transactions' records, never past the last stable offset.
+//
+// Not yet: subscribe() and group membership, commits (see below as they land).
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "client/client_config.h"
+#include "client/client_error.h"
+#include "client/consumer_group_metadata.h"
+#include "client/consumer_record.h"
+#include "protocol/base/status.h"
+
+namespace brook::client {
+
+class ConsumerCore;
+
+// Not for concurrent use, as Java's KafkaConsumer: one thread calls its
+// methods (close() and wakeup-free destruction from that thread too).
+class Consumer {
+ public:
+  // Errors: kInvalidConfig (unknown or invalid property, see ClientConfig).
+  static Result<std::unique_ptr<Consumer>> Create(
+      const std::map<std::string, std::string>& properties);
+  static Result<std::unique_ptr<Consumer>> Create(ClientConfig config);
+  // close(), then waits for the io thread.
+  ~Consumer();
+  Consumer(const Consumer&) = delete;
+  Consumer& operator=(const Consumer&) = delete;
+
+  // Reads exactly these partitions (replacing any earlier assignment).
+  // Partitions that stay keep their position; new ones start at the
+  // group's committed offset when group.id is set, else (or without one) as
+  // auto.offset.reset says.
+  void assign(const std::vector<TopicPartition>& partitions);
+  std::vector<TopicPartition> assignment() const;
+
+  // The next poll() returns `tp` from `offset`. Errors: invalid_argument
+  // (not assigned, negative offset).
+  Status seek(const TopicPartition& tp, int64_t offset);
+  Status seek_to_beginning(const std::vector<TopicPartition>& partitions);
+  Status seek_to_end(const std::vector<TopicPartition>& partitions);
+  // The offset of the next record poll() returns for `tp`, waiting (up to
+  // `timeout`) for a committed offset or a reset. Errors: invalid_argument
+  // (not assigned), kTimedOut, the lookup's failure.
+  Result<int64_t> position(const TopicPartition& tp,
+                           std::chrono::milliseconds timeout = std::chrono::seconds(60));
+
+  // Paused partitions keep their position and are not fetched nor returned.
+  void pause(const std::vector<TopicPartition>& partitions);
+  void resume(const std::vector<TopicPartition>& partitions);
+  std::vector<TopicPartition> paused() const;
+
+  // Records from the assigned partitions, waiting up to `timeout` for the
+  // first. Throws ClientError on what the Java client throws for
+  // (OFFSET_OUT_OF_RANGE under auto.offset.reset=none, a corrupt batch,
+  // authorization or unsupported-version failures, a closed consumer).
+  std::vector<ConsumerRecord> poll(std::chrono::milliseconds timeout);
+
+  // Stops fetching and releases the io thread. Idempotent.
+  void close();
+
+  const ClientConfig& config() const;
+
+ private:
+  explicit Consumer(std::shared_ptr<ConsumerCore> core);
+  std::shared_ptr<ConsumerCore> core_;
+};
+
+}  // namespace brook::client
