@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "client/fetcher.h"
+#include "client/group_member.h"
 #include "client/network/cluster.h"
 #include "protocol/base/logging.h"
 
@@ -28,6 +29,16 @@ const Logger kLog("client.consumer");
 using Clock = std::chrono::steady_clock;
 
 std::atomic<int> consumer_count{0};
+
+Status NoGroup() {
+  return Status(make_error_code(ErrorCode::kInvalidGroupId),
+                "group.id is not set: this consumer has no group to commit to");
+}
+
+template <typename T>
+asio::awaitable<std::optional<T>> Optionally(asio::awaitable<T> work) {
+  co_return co_await std::move(work);
+}
 
 void LogEscaped(std::exception_ptr e) {
   if (!e) return;
@@ -51,7 +62,10 @@ class ConsumerCore {
         strand_(asio::make_strand(io_)),
         cluster_(io_, config_),
         fetcher_(config_, cluster_, strand_, [this] { Wake(); }),
-        wake_timer_(strand_) {}
+        wake_timer_(strand_) {
+    if (config_.group_id) group_ = std::make_unique<GroupMember>(io_, config_, cluster_);
+    next_auto_commit_ = Clock::now() + config_.auto_commit_interval;
+  }
 
   ~ConsumerCore() {
     Close();
@@ -68,6 +82,43 @@ class ConsumerCore {
 
   const ClientConfig& config() const { return config_; }
   Fetcher& fetcher() { return fetcher_; }
+  bool has_group() const { return group_ != nullptr; }
+
+  ConsumerGroupMetadata GroupMetadata() const {
+    return group_ ? group_->metadata() : ConsumerGroupMetadata{};
+  }
+
+  // Runs `work` on the strand and waits for it (from a thread that is not
+  // the io thread).
+  template <typename T>
+  T RunSync(asio::awaitable<T> work) {
+    return std::move(
+        *asio::co_spawn(strand_, Optionally<T>(std::move(work)), asio::use_future).get());
+  }
+
+  Status CommitSync(std::map<TopicPartition, OffsetAndMetadata> offsets,
+                    std::chrono::milliseconds timeout) {
+    if (!group_) return NoGroup();
+    if (closed_.load()) return Status(ClientErrc::kClosed, "consumer is closed");
+    return RunSync(CommitWithRetries(std::move(offsets), Clock::now() + timeout));
+  }
+
+  void CommitAsync(std::map<TopicPartition, OffsetAndMetadata> offsets,
+                   Consumer::CommitCallback callback) {
+    if (!group_ || closed_.load()) {
+      Status s = group_ ? Status(ClientErrc::kClosed, "consumer is closed") : NoGroup();
+      if (callback) callback(offsets, s);
+      return;
+    }
+    asio::co_spawn(strand_, CommitOnce(std::move(offsets), std::move(callback)), LogEscaped);
+  }
+
+  Result<std::map<TopicPartition, OffsetAndMetadata>> Committed(
+      std::vector<TopicPartition> partitions, std::chrono::milliseconds timeout) {
+    if (!group_) return NoGroup();
+    if (closed_.load()) return Status(ClientErrc::kClosed, "consumer is closed");
+    return RunSync(FetchCommittedWithRetries(std::move(partitions), Clock::now() + timeout));
+  }
 
   std::vector<ConsumerRecord> Poll(std::chrono::milliseconds timeout) {
     if (closed_.load()) throw ClientError(Status(ClientErrc::kClosed, "consumer is closed"));
@@ -111,11 +162,18 @@ class ConsumerCore {
   }
 
   void Close() {
+    if (closed_.load()) return;
+    if (group_ && config_.enable_auto_commit) {
+      Status s =
+          RunSync(CommitWithRetries(fetcher_.Consumed(), Clock::now() + config_.request_timeout));
+      if (!s.ok()) kLog.Warn("commit on close failed: ", s.ToString());
+    }
     if (closed_.exchange(true)) return;
     closing_.store(true);
+    cluster_.Close();  // fails the fetches in flight at once
     Wake();
     loop_done_.get_future().wait();
-    cluster_.Close();
+    if (group_) asio::post(strand_, [this] { group_->Close(); });
     work_.reset();
     asio::post(io_, [this] { io_.stop(); });
     if (io_thread_.joinable() && io_thread_.get_id() != std::this_thread::get_id()) {
@@ -126,6 +184,15 @@ class ConsumerCore {
  private:
   asio::awaitable<void> RunLoop();
   asio::awaitable<void> RefreshMetadata();
+  asio::awaitable<void> LookUpCommitted();
+  asio::awaitable<Status> CommitWithRetries(std::map<TopicPartition, OffsetAndMetadata> offsets,
+                                            Clock::time_point deadline);
+  asio::awaitable<void> CommitOnce(std::map<TopicPartition, OffsetAndMetadata> offsets,
+                                   Consumer::CommitCallback callback);
+  asio::awaitable<Result<std::map<TopicPartition, OffsetAndMetadata>>> FetchCommittedWithRetries(
+      std::vector<TopicPartition> partitions, Clock::time_point deadline);
+  asio::awaitable<void> Sleep(std::chrono::milliseconds duration);
+  void MaybeAutoCommit();
 
   const ClientConfig config_;
   asio::io_context io_;
@@ -133,7 +200,8 @@ class ConsumerCore {
   asio::strand<asio::io_context::executor_type> strand_;
   Cluster cluster_;
   Fetcher fetcher_;
-  asio::steady_timer wake_timer_;  // strand_
+  std::unique_ptr<GroupMember> group_;  // with group.id
+  asio::steady_timer wake_timer_;       // strand_
   std::promise<void> loop_done_;
   std::thread io_thread_;
   std::atomic<bool> closed_{false};
@@ -142,7 +210,87 @@ class ConsumerCore {
   // strand_:
   bool wake_pending_ = false;
   Clock::time_point metadata_retry_at_{};
+  Clock::time_point committed_retry_at_{};
+  Clock::time_point next_auto_commit_{};
+  std::map<TopicPartition, OffsetAndMetadata> last_auto_commit_;
 };
+
+asio::awaitable<void> ConsumerCore::Sleep(std::chrono::milliseconds duration) {
+  asio::steady_timer timer(strand_);
+  timer.expires_after(duration);
+  asio::error_code ec;
+  co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+}
+
+asio::awaitable<Status> ConsumerCore::CommitWithRetries(
+    std::map<TopicPartition, OffsetAndMetadata> offsets, Clock::time_point deadline) {
+  for (;;) {
+    Status s = co_await group_->Commit(offsets);
+    if (s.ok() || !ClientError(s).retriable()) co_return s;
+    if (Clock::now() + config_.retry_backoff >= deadline) {
+      co_return Status(ClientErrc::kTimedOut, "commit not done in time: " + s.ToString());
+    }
+    co_await Sleep(config_.retry_backoff);
+  }
+}
+
+asio::awaitable<void> ConsumerCore::CommitOnce(std::map<TopicPartition, OffsetAndMetadata> offsets,
+                                               Consumer::CommitCallback callback) {
+  Status s = co_await group_->Commit(offsets);
+  if (callback) callback(offsets, s);
+}
+
+asio::awaitable<Result<std::map<TopicPartition, OffsetAndMetadata>>>
+ConsumerCore::FetchCommittedWithRetries(std::vector<TopicPartition> partitions,
+                                        Clock::time_point deadline) {
+  for (;;) {
+    Result<std::map<TopicPartition, OffsetAndMetadata>> r =
+        co_await group_->FetchCommitted(partitions);
+    if (r.ok() || !ClientError(r.status()).retriable()) co_return r;
+    if (Clock::now() + config_.retry_backoff >= deadline) {
+      co_return Status(ClientErrc::kTimedOut,
+                       "committed offsets not known in time: " + r.status().ToString());
+    }
+    co_await Sleep(config_.retry_backoff);
+  }
+}
+
+// Partitions assigned with group.id start at their committed offsets.
+asio::awaitable<void> ConsumerCore::LookUpCommitted() {
+  if (!group_ || Clock::now() < committed_retry_at_) co_return;
+  std::vector<TopicPartition> partitions = fetcher_.NeedsCommitted();
+  if (partitions.empty()) co_return;
+  Result<std::map<TopicPartition, OffsetAndMetadata>> committed =
+      co_await group_->FetchCommitted(partitions);
+  if (!committed.ok()) {
+    kLog.Debug("committed offsets: ", committed.status().ToString());
+    committed_retry_at_ = Clock::now() + config_.retry_backoff;
+    co_return;
+  }
+  for (const TopicPartition& tp : partitions) {
+    auto it = committed->find(tp);
+    fetcher_.SetCommitted(
+        tp, it == committed->end() ? std::nullopt : std::optional<int64_t>(it->second.offset));
+  }
+}
+
+// Runs on the strand: commits the consumed positions when they moved.
+void ConsumerCore::MaybeAutoCommit() {
+  if (!group_ || !config_.enable_auto_commit) return;
+  Clock::time_point now = Clock::now();
+  if (now < next_auto_commit_) return;
+  next_auto_commit_ = now + config_.auto_commit_interval;
+  std::map<TopicPartition, OffsetAndMetadata> offsets = fetcher_.Consumed();
+  if (offsets.empty() || offsets == last_auto_commit_) return;
+  last_auto_commit_ = offsets;
+  asio::co_spawn(
+      strand_,
+      CommitOnce(std::move(offsets),
+                 [](const std::map<TopicPartition, OffsetAndMetadata>&, const Status& s) {
+                   if (!s.ok()) kLog.Debug("auto commit failed: ", s.ToString());
+                 }),
+      LogEscaped);
+}
 
 asio::awaitable<void> ConsumerCore::RefreshMetadata() {
   std::vector<std::string> topics = fetcher_.Topics();
@@ -160,7 +308,9 @@ asio::awaitable<void> ConsumerCore::RefreshMetadata() {
 asio::awaitable<void> ConsumerCore::RunLoop() {
   while (!closing_.load()) {
     co_await RefreshMetadata();
+    co_await LookUpCommitted();
     co_await fetcher_.SendRequests();
+    MaybeAutoCommit();
     if (wake_pending_) {
       wake_pending_ = false;
       continue;
@@ -169,6 +319,10 @@ asio::awaitable<void> ConsumerCore::RunLoop() {
     Clock::time_point until = now + std::chrono::seconds(1);
     if (std::optional<Clock::time_point> retry = fetcher_.NextRetry()) {
       until = std::min(until, *retry);
+    }
+    if (group_ && config_.enable_auto_commit) until = std::min(until, next_auto_commit_);
+    if (group_ && !fetcher_.NeedsCommitted().empty()) {
+      until = std::min(until, std::max(committed_retry_at_, now + std::chrono::milliseconds(1)));
     }
     if (cluster_.NeedsRefresh(now) && !fetcher_.Topics().empty()) {
       until = std::min(until, std::max(metadata_retry_at_, now + std::chrono::milliseconds(10)));
@@ -213,7 +367,7 @@ Consumer::Consumer(std::shared_ptr<ConsumerCore> core) : core_(std::move(core)) 
 Consumer::~Consumer() { close(); }
 
 void Consumer::assign(const std::vector<TopicPartition>& partitions) {
-  core_->fetcher().Assign(partitions, /*committed_first=*/false);
+  core_->fetcher().Assign(partitions, /*committed_first=*/core_->has_group());
 }
 
 std::vector<TopicPartition> Consumer::assignment() const { return core_->fetcher().Assignment(); }
@@ -247,6 +401,31 @@ std::vector<TopicPartition> Consumer::paused() const { return core_->fetcher().P
 std::vector<ConsumerRecord> Consumer::poll(std::chrono::milliseconds timeout) {
   return core_->Poll(timeout);
 }
+
+Status Consumer::commit_sync(std::chrono::milliseconds timeout) {
+  return core_->CommitSync(core_->fetcher().Consumed(), timeout);
+}
+
+Status Consumer::commit_sync(const std::map<TopicPartition, OffsetAndMetadata>& offsets,
+                             std::chrono::milliseconds timeout) {
+  return core_->CommitSync(offsets, timeout);
+}
+
+void Consumer::commit_async(CommitCallback callback) {
+  core_->CommitAsync(core_->fetcher().Consumed(), std::move(callback));
+}
+
+void Consumer::commit_async(const std::map<TopicPartition, OffsetAndMetadata>& offsets,
+                            CommitCallback callback) {
+  core_->CommitAsync(offsets, std::move(callback));
+}
+
+Result<std::map<TopicPartition, OffsetAndMetadata>> Consumer::committed(
+    const std::vector<TopicPartition>& partitions, std::chrono::milliseconds timeout) {
+  return core_->Committed(partitions, timeout);
+}
+
+ConsumerGroupMetadata Consumer::group_metadata() const { return core_->GroupMetadata(); }
 
 void Consumer::close() { core_->Close(); }
 

@@ -14,7 +14,12 @@
 // past what it returned. isolation.level=read_committed returns only
 // committed transactions' records, never past the last stable offset.
 //
-// Not yet: subscribe() and group membership, commits (see below as they land).
+// With group.id set, positions are committed to the group's coordinator:
+// commit_sync()/commit_async() on demand, and with enable.auto.commit (the
+// default) every auto.commit.interval.ms from the io thread and on close();
+// assigned partitions then start at the committed offset.
+//
+// Not yet: subscribe() and group membership.
 #pragma once
 
 #include <chrono>
@@ -77,7 +82,33 @@ class Consumer {
   // authorization or unsupported-version failures, a closed consumer).
   std::vector<ConsumerRecord> poll(std::chrono::milliseconds timeout);
 
-  // Stops fetching and releases the io thread. Idempotent.
+  // Commits the positions of every assigned partition (what poll() has
+  // returned), or `offsets`, to the group, retrying what is retriable until
+  // `timeout`. Errors: INVALID_GROUP_ID without group.id, the broker's code
+  // (REBALANCE_IN_PROGRESS, ILLEGAL_GENERATION, UNKNOWN_MEMBER_ID: the
+  // member lost its partitions), kTimedOut.
+  Status commit_sync(std::chrono::milliseconds timeout = std::chrono::seconds(60));
+  Status commit_sync(const std::map<TopicPartition, OffsetAndMetadata>& offsets,
+                     std::chrono::milliseconds timeout = std::chrono::seconds(60));
+  // The same without waiting, tried once; `callback` (may be empty) runs on
+  // the consumer's io thread and must not block.
+  using CommitCallback = std::function<void(
+      const std::map<TopicPartition, OffsetAndMetadata>& offsets, const Status& status)>;
+  void commit_async(CommitCallback callback = {});
+  void commit_async(const std::map<TopicPartition, OffsetAndMetadata>& offsets,
+                    CommitCallback callback);
+  // The group's committed offsets of `partitions`; those without one are
+  // absent. Errors: as commit_sync's.
+  Result<std::map<TopicPartition, OffsetAndMetadata>> committed(
+      const std::vector<TopicPartition>& partitions,
+      std::chrono::milliseconds timeout = std::chrono::seconds(60));
+
+  // The group and this member's generation, for a transactional producer's
+  // send_offsets_to_transaction. Without group.id: an empty group id.
+  ConsumerGroupMetadata group_metadata() const;
+
+  // Commits (with auto commit), stops fetching and releases the io thread.
+  // Idempotent.
   void close();
 
   const ClientConfig& config() const;

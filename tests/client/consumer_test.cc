@@ -14,6 +14,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <future>
 #include <map>
 #include <thread>
 
@@ -312,6 +313,78 @@ TEST_F(ConsumerTest, ReadCommittedSkipsAbortedTransactionsAndStopsAtTheLastStabl
   };
   while (Clock::now() < deadline && position_of() != 11) committed->poll(50ms);
   EXPECT_EQ(position_of(), 11);  // past the last marker
+}
+
+TEST_F(ConsumerTest, CommitSyncAndCommittedAndTheNextConsumerStartsThere) {
+  CreateTopic("t", 2);
+  for (int i = 0; i < 10; ++i) Append("t", 0, {.values = {"v" + std::to_string(i)}});
+  {
+    auto consumer = MakeConsumer(
+        {{"group.id", "g"}, {"enable.auto.commit", "false"}, {"max.poll.records", "4"}});
+    consumer->assign({{"t", 0}, {"t", 1}});
+    std::vector<ConsumerRecord> records = PollFor(*consumer, 4);
+    ASSERT_EQ(Values(records), (std::vector<std::string>{"v0", "v1", "v2", "v3"}));
+    Status s = consumer->commit_sync();
+    ASSERT_TRUE(s.ok()) << s.ToString();
+    Result<std::map<TopicPartition, OffsetAndMetadata>> committed =
+        consumer->committed({{"t", 0}, {"t", 1}});
+    ASSERT_TRUE(committed.ok()) << committed.status().ToString();
+    ASSERT_EQ(committed->count({"t", 0}), 1u);
+    EXPECT_EQ(committed->at({"t", 0}).offset, 4);
+    EXPECT_EQ(committed->at({"t", 1}).offset, 0);  // positioned by the reset, committed too
+
+    // Explicit offsets with metadata, and commit_async's callback.
+    std::promise<Status> done;
+    consumer->commit_async({{{"t", 0}, OffsetAndMetadata{.offset = 6, .metadata = "m"}}},
+                           [&](const auto&, const Status& st) { done.set_value(st); });
+    Status async = done.get_future().get();
+    ASSERT_TRUE(async.ok()) << async.ToString();
+    committed = consumer->committed({{"t", 0}});
+    ASSERT_TRUE(committed.ok());
+    EXPECT_EQ(committed->at({"t", 0}), (OffsetAndMetadata{.offset = 6, .metadata = "m"}));
+    EXPECT_EQ(consumer->group_metadata().group_id, "g");
+    EXPECT_EQ(consumer->group_metadata().generation_id, -1);
+  }
+  // A new member of the group starts at the committed offset.
+  auto next = MakeConsumer({{"group.id", "g"}, {"enable.auto.commit", "false"}});
+  next->assign({{"t", 0}});
+  std::vector<ConsumerRecord> records = PollFor(*next, 4);
+  EXPECT_EQ(Values(records), (std::vector<std::string>{"v6", "v7", "v8", "v9"}));
+
+  // Without group.id there is nothing to commit to.
+  auto groupless = MakeConsumer();
+  groupless->assign({{"t", 0}});
+  Status s = groupless->commit_sync();
+  EXPECT_EQ(s.code(), make_error_code(ErrorCode::kInvalidGroupId)) << s.ToString();
+  EXPECT_FALSE(groupless->committed({{"t", 0}}).ok());
+}
+
+TEST_F(ConsumerTest, AutoCommitCommitsConsumedPositionsOnItsIntervalAndOnClose) {
+  CreateTopic("t", 1);
+  for (int i = 0; i < 10; ++i) Append("t", 0, {.values = {"v" + std::to_string(i)}});
+  auto consumer = MakeConsumer({{"group.id", "auto"}, {"auto.commit.interval.ms", "100"}});
+  consumer->assign({{"t", 0}});
+  ASSERT_EQ(PollFor(*consumer, 10).size(), 10u);
+  Clock::time_point deadline = Clock::now() + 5s;
+  int64_t committed = -1;
+  while (Clock::now() < deadline && committed != 10) {
+    consumer->poll(20ms);
+    Result<std::map<TopicPartition, OffsetAndMetadata>> c = consumer->committed({{"t", 0}});
+    ASSERT_TRUE(c.ok()) << c.status().ToString();
+    if (c->count({"t", 0})) committed = c->at({"t", 0}).offset;
+  }
+  EXPECT_EQ(committed, 10);
+
+  // On close, without waiting for the interval.
+  auto slow = MakeConsumer({{"group.id", "on-close"}, {"auto.commit.interval.ms", "600000"}});
+  slow->assign({{"t", 0}});
+  ASSERT_EQ(PollFor(*slow, 10).size(), 10u);
+  slow->close();
+  auto reader = MakeConsumer({{"group.id", "on-close"}});
+  Result<std::map<TopicPartition, OffsetAndMetadata>> c = reader->committed({{"t", 0}});
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  ASSERT_EQ(c->count({"t", 0}), 1u);
+  EXPECT_EQ(c->at({"t", 0}).offset, 10);
 }
 
 TEST(DecodeFetchedRecordsTest, AbortedTransactionsAreDroppedUpToTheirMarker) {
