@@ -14,6 +14,7 @@
 #include <atomic>
 #include <exception>
 #include <future>
+#include <mutex>
 #include <thread>
 
 #include "client/fetcher.h"
@@ -63,7 +64,10 @@ class ConsumerCore {
         cluster_(io_, config_),
         fetcher_(config_, cluster_, strand_, [this] { Wake(); }),
         wake_timer_(strand_) {
-    if (config_.group_id) group_ = std::make_unique<GroupMember>(io_, config_, cluster_);
+    if (config_.group_id) {
+      group_ = std::make_unique<GroupMember>(io_, config_, cluster_, strand_);
+      group_->set_on_rejoin_needed([this] { fetcher_.Notify(); });
+    }
     next_auto_commit_ = Clock::now() + config_.auto_commit_interval;
   }
 
@@ -96,6 +100,10 @@ class ConsumerCore {
         *asio::co_spawn(strand_, Optionally<T>(std::move(work)), asio::use_future).get());
   }
 
+  void RunSync(asio::awaitable<void> work) {
+    asio::co_spawn(strand_, std::move(work), asio::use_future).get();
+  }
+
   Status CommitSync(std::map<TopicPartition, OffsetAndMetadata> offsets,
                     std::chrono::milliseconds timeout) {
     if (!group_) return NoGroup();
@@ -124,6 +132,7 @@ class ConsumerCore {
     if (closed_.load()) throw ClientError(Status(ClientErrc::kClosed, "consumer is closed"));
     Clock::time_point deadline = Clock::now() + timeout;
     for (;;) {
+      if (!subscription_.empty()) MaybeRejoin();
       if (std::optional<ClientError> e = fetcher_.TakeError()) throw *e;
       std::vector<ConsumerRecord> records =
           fetcher_.Drain(static_cast<size_t>(config_.max_poll_records));
@@ -133,9 +142,37 @@ class ConsumerCore {
       }
       if (Clock::now() >= deadline) return records;
       Wake();
-      fetcher_.Wait(deadline, nullptr);
+      fetcher_.Wait(deadline, [this] {
+        if (subscription_.empty()) return false;
+        if (join_in_flight_) {
+          std::lock_guard lock(join_mu_);
+          return join_outcome_.has_value();
+        }
+        return group_->needs_rejoin();
+      });
     }
   }
+
+  Status Subscribe(const std::vector<std::string>& topics, RebalanceListener listener) {
+    if (!group_) return NoGroup();
+    if (topics.empty()) {
+      Unsubscribe();
+      return Status::Ok();
+    }
+    subscription_ = topics;
+    listener_ = std::move(listener);
+    group_->RequestRejoin();
+    return Status::Ok();
+  }
+
+  void Unsubscribe() {
+    if (subscription_.empty()) return;
+    Revoke();
+    subscription_.clear();
+    if (!closed_.load()) RunSync(group_->Leave());
+  }
+
+  const std::vector<std::string>& subscription() const { return subscription_; }
 
   Result<int64_t> Position(const TopicPartition& tp, std::chrono::milliseconds timeout) {
     if (!fetcher_.Assigned(tp)) {
@@ -163,7 +200,9 @@ class ConsumerCore {
 
   void Close() {
     if (closed_.load()) return;
-    if (group_ && config_.enable_auto_commit) {
+    if (!subscription_.empty()) {
+      Unsubscribe();  // commits, revokes and leaves
+    } else if (group_ && config_.enable_auto_commit) {
       Status s =
           RunSync(CommitWithRetries(fetcher_.Consumed(), Clock::now() + config_.request_timeout));
       if (!s.ok()) kLog.Warn("commit on close failed: ", s.ToString());
@@ -182,6 +221,55 @@ class ConsumerCore {
   }
 
  private:
+  // Calling thread: before a rebalance, commits (with auto commit) and
+  // gives every partition up; the listener hears of it.
+  void Revoke() {
+    std::vector<TopicPartition> owned = fetcher_.Assignment();
+    if (config_.enable_auto_commit && !owned.empty()) {
+      Status s =
+          RunSync(CommitWithRetries(fetcher_.Consumed(), Clock::now() + config_.request_timeout));
+      if (!s.ok()) kLog.Debug("commit before rebalance failed: ", s.ToString());
+    }
+    fetcher_.Assign({}, /*committed_first=*/true);
+    if (!owned.empty() && listener_.on_partitions_revoked) listener_.on_partitions_revoked(owned);
+  }
+
+  // Calling thread: takes a finished join's outcome, or starts a join when
+  // the group asks for one.
+  void MaybeRejoin() {
+    if (join_in_flight_) {
+      std::optional<GroupMember::JoinOutcome> outcome;
+      {
+        std::lock_guard lock(join_mu_);
+        outcome = std::move(join_outcome_);
+        join_outcome_.reset();
+      }
+      if (!outcome) return;
+      join_in_flight_ = false;
+      if (!outcome->status.ok()) {
+        group_->RequestRejoin();
+        throw ClientError(outcome->status);
+      }
+      fetcher_.Assign(outcome->assignment, /*committed_first=*/true);
+      Wake();
+      if (listener_.on_partitions_assigned) listener_.on_partitions_assigned(outcome->assignment);
+      return;
+    }
+    if (!group_->needs_rejoin()) return;
+    Revoke();
+    join_in_flight_ = true;
+    asio::co_spawn(strand_, RunJoin(subscription_), LogEscaped);
+  }
+
+  asio::awaitable<void> RunJoin(std::vector<std::string> topics) {
+    GroupMember::JoinOutcome outcome = co_await group_->JoinAndSync(std::move(topics));
+    {
+      std::lock_guard lock(join_mu_);
+      join_outcome_ = std::move(outcome);
+    }
+    fetcher_.Notify();
+  }
+
   asio::awaitable<void> RunLoop();
   asio::awaitable<void> RefreshMetadata();
   asio::awaitable<void> LookUpCommitted();
@@ -201,7 +289,14 @@ class ConsumerCore {
   Cluster cluster_;
   Fetcher fetcher_;
   std::unique_ptr<GroupMember> group_;  // with group.id
-  asio::steady_timer wake_timer_;       // strand_
+
+  // The calling thread's:
+  std::vector<std::string> subscription_;
+  RebalanceListener listener_;
+  bool join_in_flight_ = false;
+  std::mutex join_mu_;
+  std::optional<GroupMember::JoinOutcome> join_outcome_;  // guarded by join_mu_
+  asio::steady_timer wake_timer_;                         // strand_
   std::promise<void> loop_done_;
   std::thread io_thread_;
   std::atomic<bool> closed_{false};
@@ -353,6 +448,12 @@ Result<std::unique_ptr<Consumer>> Consumer::Create(ClientConfig config) {
   if (config.bootstrap_servers.empty()) {
     return Status(ClientErrc::kInvalidConfig, "bootstrap.servers: missing required property");
   }
+  if (std::all_of(config.assignment_strategies.begin(), config.assignment_strategies.end(),
+                  [](AssignorKind k) { return k == AssignorKind::kCooperativeSticky; })) {
+    return Status(ClientErrc::kInvalidConfig,
+                  "partition.assignment.strategy: cooperative-sticky is not supported yet; "
+                  "list range or roundrobin");
+  }
   if (config.client_id.empty()) {
     config.client_id = "consumer-" + (config.group_id ? *config.group_id + "-" : std::string()) +
                        std::to_string(++consumer_count);
@@ -365,6 +466,14 @@ Result<std::unique_ptr<Consumer>> Consumer::Create(ClientConfig config) {
 Consumer::Consumer(std::shared_ptr<ConsumerCore> core) : core_(std::move(core)) {}
 
 Consumer::~Consumer() { close(); }
+
+Status Consumer::subscribe(const std::vector<std::string>& topics, RebalanceListener listener) {
+  return core_->Subscribe(topics, std::move(listener));
+}
+
+void Consumer::unsubscribe() { core_->Unsubscribe(); }
+
+std::vector<std::string> Consumer::subscription() const { return core_->subscription(); }
 
 void Consumer::assign(const std::vector<TopicPartition>& partitions) {
   core_->fetcher().Assign(partitions, /*committed_first=*/core_->has_group());

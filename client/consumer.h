@@ -19,7 +19,18 @@
 // default) every auto.commit.interval.ms from the io thread and on close();
 // assigned partitions then start at the committed offset.
 //
-// Not yet: subscribe() and group membership.
+// subscribe() makes the consumer a member of its group (classic protocol,
+// eager rebalancing, see GroupMember): poll() joins, runs the rebalance
+// listener, and rejoins when a heartbeat or commit says the generation
+// ended. Before rejoining it commits (with auto commit) and revokes every
+// partition; after the group is synced it assigns what the leader gave it.
+// The leader computes assignments with the first configured assignor that
+// every member offers ("range" or "roundrobin", as Java computes them).
+//
+// Not yet: cooperative-sticky (it is left out of the protocols offered when
+// listed beside another assignor, and alone is an error), leaving the group
+// when poll() is not called within max.poll.interval.ms, pattern
+// subscriptions, rejoining when a subscribed topic's partition count grows.
 #pragma once
 
 #include <chrono>
@@ -40,6 +51,14 @@ namespace brook::client {
 
 class ConsumerCore;
 
+// Called on the thread that calls poll() (or close(), unsubscribe()).
+struct RebalanceListener {
+  // Before a rebalance, with every partition the consumer held (eager).
+  std::function<void(const std::vector<TopicPartition>& partitions)> on_partitions_revoked;
+  // After the group is synced, with the consumer's new partitions.
+  std::function<void(const std::vector<TopicPartition>& partitions)> on_partitions_assigned;
+};
+
 // Not for concurrent use, as Java's KafkaConsumer: one thread calls its
 // methods (close() and wakeup-free destruction from that thread too).
 class Consumer {
@@ -52,6 +71,13 @@ class Consumer {
   ~Consumer();
   Consumer(const Consumer&) = delete;
   Consumer& operator=(const Consumer&) = delete;
+
+  // Joins the group (on the next poll()) with `topics` as the subscription.
+  // Errors: INVALID_GROUP_ID without group.id.
+  Status subscribe(const std::vector<std::string>& topics, RebalanceListener listener = {});
+  // Revokes the partitions, leaves the group and stops fetching.
+  void unsubscribe();
+  std::vector<std::string> subscription() const;
 
   // Reads exactly these partitions (replacing any earlier assignment).
   // Partitions that stay keep their position; new ones start at the

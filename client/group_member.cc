@@ -2,11 +2,21 @@
 #include "client/group_member.h"
 
 #include <algorithm>
+#include <asio/co_spawn.hpp>
+#include <asio/redirect_error.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/use_awaitable.hpp>
+#include <exception>
+#include <set>
 
 #include "protocol/base/logging.h"
 #include "protocol/messages/find_coordinator.h"
+#include "protocol/messages/heartbeat.h"
+#include "protocol/messages/join_group.h"
+#include "protocol/messages/leave_group.h"
 #include "protocol/messages/offset_commit.h"
 #include "protocol/messages/offset_fetch.h"
+#include "protocol/messages/sync_group.h"
 
 namespace brook::client {
 namespace {
@@ -19,14 +29,41 @@ Status KafkaStatus(ErrorCode code, const std::string& what) {
   return Status(make_error_code(code), what);
 }
 
+std::optional<ErrorCode> KafkaCode(const Status& s) {
+  if (s.ok() || s.code().category() != KafkaCategory()) {
+    return std::nullopt;
+  }
+  return static_cast<ErrorCode>(s.code().value());
+}
+
+bool InvalidatesMembership(ErrorCode code) {
+  return code == ErrorCode::kRebalanceInProgress || code == ErrorCode::kIllegalGeneration ||
+         code == ErrorCode::kUnknownMemberId;
+}
+
+void LogEscaped(std::exception_ptr e) {
+  if (!e) return;
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& ex) {
+    kLog.Error("group coroutine escaped: ", ex.what());
+  }
+}
+
 }  // namespace
 
 bool IsCoordinatorError(ErrorCode code) {
   return code == ErrorCode::kNotCoordinator || code == ErrorCode::kCoordinatorNotAvailable;
 }
 
-GroupMember::GroupMember(asio::io_context& io, const ClientConfig& config, Cluster& cluster)
-    : io_(io), config_(config), cluster_(cluster), group_id_(config.group_id.value_or("")) {
+GroupMember::GroupMember(asio::io_context& io, const ClientConfig& config, Cluster& cluster,
+                         Strand strand)
+    : io_(io),
+      config_(config),
+      cluster_(cluster),
+      group_id_(config.group_id.value_or("")),
+      strand_(std::move(strand)),
+      heartbeat_timer_(strand_) {
   identity_.group_id = group_id_;
   identity_.group_instance_id = config.group_instance_id;
 }
@@ -34,7 +71,250 @@ GroupMember::GroupMember(asio::io_context& io, const ClientConfig& config, Clust
 GroupMember::~GroupMember() { Close(); }
 
 void GroupMember::Close() {
+  closed_ = true;
+  ++heartbeat_token_;
+  heartbeat_timer_.cancel();
   if (coordinator_) coordinator_->Close();
+}
+
+void GroupMember::SetIdentity(int32_t generation_id, std::string member_id) {
+  std::lock_guard lock(mu_);
+  identity_.generation_id = generation_id;
+  identity_.member_id = std::move(member_id);
+}
+
+void GroupMember::OnMembershipError(ErrorCode code) {
+  ConsumerGroupMetadata me = metadata();
+  if (code == ErrorCode::kUnknownMemberId) {
+    SetIdentity(-1, "");
+  } else if (code == ErrorCode::kIllegalGeneration) {
+    SetIdentity(-1, me.member_id);
+  }
+  ++heartbeat_token_;
+  if (!needs_rejoin_.exchange(true)) {
+    kLog.Info("group ", group_id_, ": rejoining after ", ErrorName(code));
+    if (on_rejoin_needed_) on_rejoin_needed_();
+  }
+}
+
+asio::awaitable<void> GroupMember::Backoff() {
+  asio::steady_timer timer(strand_);
+  timer.expires_after(config_.retry_backoff);
+  asio::error_code ec;
+  co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+}
+
+asio::awaitable<GroupMember::JoinOutcome> GroupMember::JoinAndSync(
+    std::vector<std::string> topics) {
+  ++heartbeat_token_;  // the old generation's heartbeats stop
+  std::sort(topics.begin(), topics.end());
+  topics.erase(std::unique(topics.begin(), topics.end()), topics.end());
+  std::string metadata_bytes = EncodeSubscription(ConsumerSubscription{.topics = topics});
+  for (;;) {
+    if (closed_) co_return JoinOutcome{.status = Status(ClientErrc::kClosed, "consumer closed")};
+    Result<std::shared_ptr<BrokerConnection>> connection = co_await Coordinator();
+    if (!connection.ok()) {
+      if (!ClientError(connection.status()).retriable()) {
+        co_return JoinOutcome{.status = connection.status()};
+      }
+      co_await Backoff();
+      continue;
+    }
+    ConsumerGroupMetadata me = metadata();
+    JoinGroupRequest req;
+    req.group_id = group_id_;
+    req.session_timeout_ms = static_cast<int32_t>(config_.session_timeout.count());
+    req.rebalance_timeout_ms = static_cast<int32_t>(config_.max_poll_interval.count());
+    req.member_id = me.member_id;
+    req.group_instance_id = me.group_instance_id;
+    req.protocol_type = std::string(kConsumerProtocolType);
+    for (AssignorKind kind : config_.assignment_strategies) {
+      if (kind == AssignorKind::kCooperativeSticky) continue;  // not offered (see consumer.h)
+      req.protocols.push_back(JoinGroupRequest::JoinGroupRequestProtocol{
+          .name = std::string(AssignorName(kind)), .metadata = metadata_bytes});
+    }
+    req.reason = "joining the group";
+    Result<JoinGroupResponse> resp = co_await (*connection)->Call(std::move(req));
+    if (!resp.ok()) {
+      kLog.Debug("JoinGroup: ", resp.status().ToString());
+      ForgetCoordinator();
+      co_await Backoff();
+      continue;
+    }
+    switch (resp->error_code) {
+      case ErrorCode::kNone: break;
+      case ErrorCode::kMemberIdRequired:  // KIP-394: join again under the given id
+        SetIdentity(-1, resp->member_id);
+        continue;
+      case ErrorCode::kUnknownMemberId: SetIdentity(-1, ""); continue;
+      case ErrorCode::kIllegalGeneration:
+      case ErrorCode::kRebalanceInProgress:
+      case ErrorCode::kCoordinatorLoadInProgress: co_await Backoff(); continue;
+      case ErrorCode::kNotCoordinator:
+      case ErrorCode::kCoordinatorNotAvailable:
+        ForgetCoordinator();
+        co_await Backoff();
+        continue;
+      default:
+        co_return JoinOutcome{.status = KafkaStatus(resp->error_code, "JoinGroup " + group_id_)};
+    }
+    SetIdentity(resp->generation_id, resp->member_id);
+    bool leader = resp->leader == resp->member_id;
+    std::vector<MemberSubscription> members;
+    bool malformed = false;
+    if (leader) {
+      for (const auto& m : resp->members) {
+        Result<ConsumerSubscription> sub = DecodeSubscription(m.metadata);
+        if (!sub.ok()) {
+          kLog.Warn("group ", group_id_, ": member ", m.member_id, ": ", sub.status().ToString());
+          malformed = true;
+          continue;
+        }
+        members.push_back(MemberSubscription{.member_id = m.member_id,
+                                             .group_instance_id = m.group_instance_id,
+                                             .subscription = std::move(*sub)});
+      }
+    }
+    if (malformed && members.empty()) {
+      co_return JoinOutcome{.status = Status(ClientErrc::kBadResponse, "no member metadata")};
+    }
+    std::vector<TopicPartition> assignment;
+    Status synced =
+        co_await SyncAs(resp->generation_id, resp->member_id, resp->protocol_name.value_or(""),
+                        leader, std::move(members), &assignment);
+    if (synced.ok()) {
+      needs_rejoin_.store(false);
+      uint64_t token = ++heartbeat_token_;
+      asio::co_spawn(strand_, HeartbeatLoop(token), LogEscaped);
+      kLog.Info("group ", group_id_, ": generation ", resp->generation_id, " as ",
+                leader ? "leader" : "follower", " with ", assignment.size(), " partition(s)");
+      co_return JoinOutcome{.status = Status::Ok(), .assignment = std::move(assignment)};
+    }
+    std::optional<ErrorCode> code = KafkaCode(synced);
+    if (code && InvalidatesMembership(*code)) {
+      if (*code != ErrorCode::kRebalanceInProgress) OnMembershipError(*code);
+      continue;  // rejoin at once
+    }
+    if (code && IsCoordinatorError(*code)) ForgetCoordinator();
+    if (!ClientError(synced).retriable()) co_return JoinOutcome{.status = synced};
+    co_await Backoff();
+  }
+}
+
+asio::awaitable<Status> GroupMember::SyncAs(int32_t generation_id, std::string member_id,
+                                            std::string protocol_name, bool leader,
+                                            std::vector<MemberSubscription> members,
+                                            std::vector<TopicPartition>* assignment) {
+  SyncGroupRequest req;
+  req.group_id = group_id_;
+  req.generation_id = generation_id;
+  req.member_id = member_id;
+  req.group_instance_id = config_.group_instance_id;
+  req.protocol_type = std::string(kConsumerProtocolType);
+  req.protocol_name = protocol_name;
+  if (leader) {
+    std::optional<AssignorKind> kind = AssignorByName(protocol_name);
+    if (!kind || *kind == AssignorKind::kCooperativeSticky) {
+      co_return Status(ClientErrc::kBadResponse,
+                       "the group chose assignor '" + protocol_name + "', which is not offered");
+    }
+    std::set<std::string> topics;
+    for (const MemberSubscription& m : members) {
+      topics.insert(m.subscription.topics.begin(), m.subscription.topics.end());
+    }
+    Status refreshed = co_await cluster_.Refresh({topics.begin(), topics.end()});
+    if (!refreshed.ok()) co_return refreshed;
+    std::shared_ptr<const ClusterMetadata> metadata = cluster_.metadata();
+    PartitionCounts counts;
+    for (const std::string& t : topics) {
+      const TopicMetadata* topic = metadata->Topic(t);
+      if (topic != nullptr && topic->error == ErrorCode::kNone && !topic->partitions.empty()) {
+        counts[t] = static_cast<int32_t>(topic->partitions.size());
+      }
+    }
+    GroupAssignment assigned = *kind == AssignorKind::kRange ? AssignRange(members, counts)
+                                                             : AssignRoundRobin(members, counts);
+    for (auto& [member, partitions] : assigned) {
+      req.assignments.push_back(SyncGroupRequest::SyncGroupRequestAssignment{
+          .member_id = member,
+          .assignment = EncodeAssignment(ConsumerAssignment{.partitions = partitions})});
+    }
+  }
+  Result<std::shared_ptr<BrokerConnection>> connection = co_await Coordinator();
+  if (!connection.ok()) co_return connection.status();
+  Result<SyncGroupResponse> resp = co_await (*connection)->Call(std::move(req));
+  if (!resp.ok()) {
+    ForgetCoordinator();
+    co_return resp.status();
+  }
+  if (resp->error_code != ErrorCode::kNone) {
+    co_return KafkaStatus(resp->error_code, "SyncGroup " + group_id_);
+  }
+  Result<ConsumerAssignment> decoded = DecodeAssignment(resp->assignment);
+  if (!decoded.ok()) co_return decoded.status();
+  *assignment = std::move(decoded->partitions);
+  co_return Status::Ok();
+}
+
+asio::awaitable<void> GroupMember::HeartbeatLoop(uint64_t token) {
+  while (token == heartbeat_token_ && !closed_) {
+    heartbeat_timer_.expires_after(config_.heartbeat_interval);
+    asio::error_code ec;
+    co_await heartbeat_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    if (token != heartbeat_token_ || closed_) break;
+    Result<std::shared_ptr<BrokerConnection>> connection = co_await Coordinator();
+    if (!connection.ok()) continue;
+    ConsumerGroupMetadata me = metadata();
+    HeartbeatRequest req{.group_id = group_id_,
+                         .generation_id = me.generation_id,
+                         .member_id = me.member_id,
+                         .group_instance_id = me.group_instance_id};
+    Result<HeartbeatResponse> resp = co_await (*connection)->Call(std::move(req));
+    if (token != heartbeat_token_ || closed_) break;
+    if (!resp.ok()) {
+      ForgetCoordinator();
+      continue;
+    }
+    ErrorCode code = resp->error_code;
+    if (code == ErrorCode::kNone) continue;
+    if (IsCoordinatorError(code)) {
+      ForgetCoordinator();
+      continue;
+    }
+    if (InvalidatesMembership(code) || code == ErrorCode::kFencedInstanceId) {
+      OnMembershipError(code);
+      break;
+    }
+    kLog.Debug("group ", group_id_, ": Heartbeat: ", ErrorName(code));
+  }
+}
+
+asio::awaitable<void> GroupMember::Leave() {
+  ++heartbeat_token_;
+  heartbeat_timer_.cancel();
+  ConsumerGroupMetadata me = metadata();
+  needs_rejoin_.store(true);
+  if (me.member_id.empty() || me.group_instance_id) co_return;
+  SetIdentity(-1, "");
+  Result<std::shared_ptr<BrokerConnection>> connection = co_await Coordinator();
+  if (!connection.ok()) co_return;
+  std::optional<int16_t> version = (*connection)->NegotiatedVersion(ApiKey::kLeaveGroup);
+  LeaveGroupRequest req;
+  req.group_id = group_id_;
+  if (version && *version >= 3) {
+    req.members.push_back(LeaveGroupRequest::MemberIdentity{
+        .member_id = me.member_id, .reason = "the consumer is being closed"});
+  } else {
+    req.member_id = me.member_id;
+  }
+  Result<LeaveGroupResponse> resp = co_await (*connection)->Call(std::move(req));
+  if (!resp.ok()) {
+    kLog.Debug("LeaveGroup: ", resp.status().ToString());
+  } else if (resp->error_code != ErrorCode::kNone) {
+    kLog.Debug("LeaveGroup: ", ErrorName(resp->error_code));
+  } else {
+    kLog.Info("group ", group_id_, ": member ", me.member_id, " left");
+  }
 }
 
 ConsumerGroupMetadata GroupMember::metadata() const {
@@ -88,13 +368,16 @@ asio::awaitable<Result<std::shared_ptr<BrokerConnection>>> GroupMember::Coordina
     co_return Status(ClientErrc::kBadResponse,
                      "FindCoordinator answered port " + std::to_string(port));
   }
-  auto connection =
-      BrokerConnection::Create(io_, ConnectionOptions{.host = host,
-                                                      .port = static_cast<uint16_t>(port),
-                                                      .node_id = node_id,
-                                                      .client_id = config_.client_id,
-                                                      .request_timeout = config_.request_timeout,
-                                                      .connect_timeout = config_.request_timeout});
+  auto connection = BrokerConnection::Create(
+      io_, ConnectionOptions{
+               .host = host,
+               .port = static_cast<uint16_t>(port),
+               .node_id = node_id,
+               .client_id = config_.client_id,
+               // JoinGroup waits up to the rebalance timeout.
+               .request_timeout = std::max(config_.request_timeout,
+                                           config_.max_poll_interval + std::chrono::seconds(5)),
+               .connect_timeout = config_.request_timeout});
   Status s = co_await connection->EnsureConnected();
   if (!s.ok()) co_return s;
   kLog.Debug("group ", group_id_, ": coordinator is node ", node_id, " at ", host, ":", port);
@@ -131,6 +414,10 @@ asio::awaitable<Status> GroupMember::Commit(std::map<TopicPartition, OffsetAndMe
     for (const auto& p : topic.partitions) {
       if (p.error_code == ErrorCode::kNone) continue;
       if (IsCoordinatorError(p.error_code)) ForgetCoordinator();
+      if (p.error_code == ErrorCode::kIllegalGeneration ||
+          p.error_code == ErrorCode::kUnknownMemberId) {
+        OnMembershipError(p.error_code);  // the generation is over: rejoin
+      }
       co_return KafkaStatus(p.error_code,
                             "OffsetCommit " + topic.name + "-" + std::to_string(p.partition_index));
     }

@@ -16,6 +16,7 @@
 #include <fstream>
 #include <future>
 #include <map>
+#include <set>
 #include <thread>
 
 #include "broker/broker.h"
@@ -385,6 +386,155 @@ TEST_F(ConsumerTest, AutoCommitCommitsConsumedPositionsOnItsIntervalAndOnClose) 
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   ASSERT_EQ(c->count({"t", 0}), 1u);
   EXPECT_EQ(c->at({"t", 0}).offset, 10);
+}
+
+// Group members for subscribe() tests: fast heartbeats, the broker's
+// minimum session timeout.
+std::map<std::string, std::string> GroupProps(const std::string& group) {
+  return {{"group.id", group},
+          {"heartbeat.interval.ms", "100"},
+          {"session.timeout.ms", "6000"},
+          {"max.poll.interval.ms", "10000"},
+          {"auto.commit.interval.ms", "100"}};
+}
+
+std::set<int32_t> Partitions(const std::vector<TopicPartition>& tps) {
+  std::set<int32_t> out;
+  for (const TopicPartition& tp : tps) out.insert(tp.partition);
+  return out;
+}
+
+TEST_F(ConsumerTest, TwoSubscribersSplitSixPartitionsAndTheOneLeftTakesAll) {
+  CreateTopic("six", 6);
+  for (int p = 0; p < 6; ++p) {
+    for (int i = 0; i < 5; ++i) {
+      Append("six", p, {.values = {std::to_string(p) + "-" + std::to_string(i)}});
+    }
+  }
+  auto a = MakeConsumer(GroupProps("split"));
+  auto b = MakeConsumer(GroupProps("split"));
+  std::vector<std::string> events;
+  RebalanceListener listen_a{
+      .on_partitions_revoked =
+          [&](const auto& tps) { events.push_back("a-revoked-" + std::to_string(tps.size())); },
+      .on_partitions_assigned =
+          [&](const auto& tps) { events.push_back("a-assigned-" + std::to_string(tps.size())); }};
+  ASSERT_TRUE(a->subscribe({"six"}, listen_a).ok());
+  ASSERT_TRUE(b->subscribe({"six"}).ok());
+  EXPECT_EQ(a->subscription(), std::vector<std::string>{"six"});
+
+  std::multiset<std::string> seen;
+  auto poll_both = [&] {
+    for (Consumer* c : {a.get(), b.get()}) {
+      for (const ConsumerRecord& r : c->poll(50ms)) seen.insert(*r.value);
+    }
+  };
+  Clock::time_point deadline = Clock::now() + 30s;
+  while (Clock::now() < deadline &&
+         !(a->assignment().size() == 3 && b->assignment().size() == 3 && seen.size() >= 30)) {
+    poll_both();
+  }
+  ASSERT_EQ(a->assignment().size(), 3u);
+  ASSERT_EQ(b->assignment().size(), 3u);
+  std::set<int32_t> all = Partitions(a->assignment());
+  for (int32_t p : Partitions(b->assignment())) EXPECT_TRUE(all.insert(p).second) << "shared " << p;
+  EXPECT_EQ(all.size(), 6u);
+  // Every record once: the first member's early reads were committed before it gave partitions up.
+  EXPECT_EQ(seen.size(), 30u);
+  for (const std::string& v : seen) EXPECT_EQ(seen.count(v), 1u) << v;
+  ConsumerGroupMetadata ma = a->group_metadata();
+  ConsumerGroupMetadata mb = b->group_metadata();
+  EXPECT_EQ(ma.group_id, "split");
+  EXPECT_GT(ma.generation_id, 0);
+  EXPECT_EQ(ma.generation_id, mb.generation_id);
+  EXPECT_FALSE(ma.member_id.empty());
+  EXPECT_NE(ma.member_id, mb.member_id);
+
+  // b leaves; a takes every partition and continues where b committed.
+  b->close();
+  for (int p = 0; p < 6; ++p) Append("six", p, {.values = {"after-" + std::to_string(p)}});
+  deadline = Clock::now() + 30s;
+  while (Clock::now() < deadline && !(a->assignment().size() == 6 && seen.size() >= 36)) {
+    for (const ConsumerRecord& r : a->poll(50ms)) seen.insert(*r.value);
+  }
+  EXPECT_EQ(a->assignment().size(), 6u);
+  EXPECT_EQ(seen.size(), 36u);
+  for (const std::string& v : seen) EXPECT_EQ(seen.count(v), 1u) << v;
+  EXPECT_GT(a->group_metadata().generation_id, ma.generation_id);
+  ASSERT_GE(events.size(), 3u);
+  EXPECT_EQ(events.back(), "a-assigned-6");
+}
+
+// A librdkafka member (python3 confluent_kafka, range) and a Brook member
+// share one group's partitions.
+TEST_F(ConsumerTest, MixedGroupWithLibrdkafkaSharesThePartitions) {
+  if (::system("/usr/bin/python3 -c 'import confluent_kafka' 2>/dev/null") != 0) {
+    GTEST_SKIP() << "python3 confluent_kafka is not installed";
+  }
+  CreateTopic("mixed", 6);
+  brook::testing::TempDir dir;
+  std::string script = dir.path() + "/member.py";
+  std::string assigned_file = dir.path() + "/assigned";
+  std::string stop_file = dir.path() + "/stop";
+  {
+    std::ofstream out(script);
+    out << "import os, sys, time\n"
+           "from confluent_kafka import Consumer\n"
+           "bootstrap, assigned, stop = sys.argv[1:4]\n"
+           "c = Consumer({'bootstrap.servers': bootstrap, 'group.id': 'mixed',\n"
+           "              'partition.assignment.strategy': 'range',\n"
+           "              'session.timeout.ms': 6000, 'heartbeat.interval.ms': 100,\n"
+           "              'auto.offset.reset': 'earliest'})\n"
+           "def on_assign(consumer, partitions):\n"
+           "    with open(assigned + '.tmp', 'w') as f:\n"
+           "        f.write(' '.join(str(p.partition) for p in partitions))\n"
+           "    os.rename(assigned + '.tmp', assigned)\n"
+           "c.subscribe(['mixed'], on_assign=on_assign)\n"
+           "deadline = time.time() + 60\n"
+           "while time.time() < deadline and not os.path.exists(stop):\n"
+           "    c.poll(0.1)\n"
+           "c.close()\n";
+  }
+  std::string command = "timeout 90 /usr/bin/python3 " + script + " " + broker_->bootstrap() + " " +
+                        assigned_file + " " + stop_file + " 2>&1";
+  FILE* pipe = ::popen(command.c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  auto read_assigned = [&] {
+    std::ifstream in(assigned_file);
+    std::set<int32_t> out;
+    int32_t p;
+    while (in >> p) out.insert(p);
+    return out;
+  };
+
+  auto consumer = MakeConsumer(GroupProps("mixed"));
+  ASSERT_TRUE(consumer->subscribe({"mixed"}).ok());
+  Clock::time_point deadline = Clock::now() + 45s;
+  std::set<int32_t> theirs;
+  while (Clock::now() < deadline) {
+    consumer->poll(50ms);
+    theirs = read_assigned();
+    if (consumer->assignment().size() == 3 && theirs.size() == 3) break;
+  }
+  std::set<int32_t> ours = Partitions(consumer->assignment());
+  { std::ofstream(stop_file) << "stop"; }
+  std::string output;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof(buf), pipe)) > 0) output.append(buf, n);
+  int status = ::pclose(pipe);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << output;
+
+  ASSERT_EQ(ours.size(), 3u) << output;
+  ASSERT_EQ(theirs.size(), 3u) << output;
+  std::set<int32_t> all = ours;
+  all.insert(theirs.begin(), theirs.end());
+  EXPECT_EQ(all, (std::set<int32_t>{0, 1, 2, 3, 4, 5})) << output;
+
+  // Once the librdkafka member has left, the Brook member holds everything.
+  deadline = Clock::now() + 30s;
+  while (Clock::now() < deadline && consumer->assignment().size() != 6) consumer->poll(50ms);
+  EXPECT_EQ(consumer->assignment().size(), 6u);
 }
 
 TEST(DecodeFetchedRecordsTest, AbortedTransactionsAreDroppedUpToTheirMarker) {
