@@ -169,6 +169,12 @@ class ConsumerCore {
     if (subscription_.empty()) return;
     Revoke();
     subscription_.clear();
+    {
+      std::lock_guard lock(join_mu_);
+      ++join_seq_;  // a join still running ends unheard
+      join_outcome_.reset();
+    }
+    join_in_flight_ = false;
     if (!closed_.load()) RunSync(group_->Leave());
   }
 
@@ -258,13 +264,19 @@ class ConsumerCore {
     if (!group_->needs_rejoin()) return;
     Revoke();
     join_in_flight_ = true;
-    asio::co_spawn(strand_, RunJoin(subscription_), LogEscaped);
+    uint64_t seq;
+    {
+      std::lock_guard lock(join_mu_);
+      seq = ++join_seq_;
+    }
+    asio::co_spawn(strand_, RunJoin(subscription_, seq), LogEscaped);
   }
 
-  asio::awaitable<void> RunJoin(std::vector<std::string> topics) {
+  asio::awaitable<void> RunJoin(std::vector<std::string> topics, uint64_t seq) {
     GroupMember::JoinOutcome outcome = co_await group_->JoinAndSync(std::move(topics));
     {
       std::lock_guard lock(join_mu_);
+      if (seq != join_seq_) co_return;
       join_outcome_ = std::move(outcome);
     }
     fetcher_.Notify();
@@ -296,6 +308,7 @@ class ConsumerCore {
   bool join_in_flight_ = false;
   std::mutex join_mu_;
   std::optional<GroupMember::JoinOutcome> join_outcome_;  // guarded by join_mu_
+  uint64_t join_seq_ = 0;                                 // guarded by join_mu_
   asio::steady_timer wake_timer_;                         // strand_
   std::promise<void> loop_done_;
   std::thread io_thread_;

@@ -110,8 +110,17 @@ asio::awaitable<GroupMember::JoinOutcome> GroupMember::JoinAndSync(
   std::sort(topics.begin(), topics.end());
   topics.erase(std::unique(topics.begin(), topics.end()), topics.end());
   std::string metadata_bytes = EncodeSubscription(ConsumerSubscription{.topics = topics});
+  uint64_t epoch = join_epoch_;
+  joining_ = true;
+  struct Done {
+    bool& joining;
+    ~Done() { joining = false; }
+  } done{joining_};
   for (;;) {
     if (closed_) co_return JoinOutcome{.status = Status(ClientErrc::kClosed, "consumer closed")};
+    if (epoch != join_epoch_) {
+      co_return JoinOutcome{.status = Status(ClientErrc::kClosed, "left the group")};
+    }
     Result<std::shared_ptr<BrokerConnection>> connection = co_await Coordinator();
     if (!connection.ok()) {
       if (!ClientError(connection.status()).retriable()) {
@@ -135,9 +144,10 @@ asio::awaitable<GroupMember::JoinOutcome> GroupMember::JoinAndSync(
     }
     req.reason = "joining the group";
     Result<JoinGroupResponse> resp = co_await (*connection)->Call(std::move(req));
+    if (epoch != join_epoch_) continue;  // left meanwhile
     if (!resp.ok()) {
       kLog.Debug("JoinGroup: ", resp.status().ToString());
-      ForgetCoordinator();
+      ForgetCoordinator(*connection);
       co_await Backoff();
       continue;
     }
@@ -152,7 +162,7 @@ asio::awaitable<GroupMember::JoinOutcome> GroupMember::JoinAndSync(
       case ErrorCode::kCoordinatorLoadInProgress: co_await Backoff(); continue;
       case ErrorCode::kNotCoordinator:
       case ErrorCode::kCoordinatorNotAvailable:
-        ForgetCoordinator();
+        ForgetCoordinator(*connection);
         co_await Backoff();
         continue;
       default:
@@ -195,7 +205,8 @@ asio::awaitable<GroupMember::JoinOutcome> GroupMember::JoinAndSync(
       if (*code != ErrorCode::kRebalanceInProgress) OnMembershipError(*code);
       continue;  // rejoin at once
     }
-    if (code && IsCoordinatorError(*code)) ForgetCoordinator();
+    if (epoch != join_epoch_) continue;
+    if (code && IsCoordinatorError(*code)) ForgetCoordinator(nullptr);
     if (!ClientError(synced).retriable()) co_return JoinOutcome{.status = synced};
     co_await Backoff();
   }
@@ -244,7 +255,7 @@ asio::awaitable<Status> GroupMember::SyncAs(int32_t generation_id, std::string m
   if (!connection.ok()) co_return connection.status();
   Result<SyncGroupResponse> resp = co_await (*connection)->Call(std::move(req));
   if (!resp.ok()) {
-    ForgetCoordinator();
+    ForgetCoordinator(*connection);
     co_return resp.status();
   }
   if (resp->error_code != ErrorCode::kNone) {
@@ -272,13 +283,13 @@ asio::awaitable<void> GroupMember::HeartbeatLoop(uint64_t token) {
     Result<HeartbeatResponse> resp = co_await (*connection)->Call(std::move(req));
     if (token != heartbeat_token_ || closed_) break;
     if (!resp.ok()) {
-      ForgetCoordinator();
+      ForgetCoordinator(*connection);
       continue;
     }
     ErrorCode code = resp->error_code;
     if (code == ErrorCode::kNone) continue;
     if (IsCoordinatorError(code)) {
-      ForgetCoordinator();
+      ForgetCoordinator(*connection);
       continue;
     }
     if (InvalidatesMembership(code) || code == ErrorCode::kFencedInstanceId) {
@@ -291,7 +302,11 @@ asio::awaitable<void> GroupMember::HeartbeatLoop(uint64_t token) {
 
 asio::awaitable<void> GroupMember::Leave() {
   ++heartbeat_token_;
+  ++join_epoch_;
   heartbeat_timer_.cancel();
+  // A JoinGroup parked on the coordinator connection would hold the
+  // LeaveGroup behind it: drop that connection (failing the join).
+  if (joining_) ForgetCoordinator(nullptr);
   ConsumerGroupMetadata me = metadata();
   needs_rejoin_.store(true);
   if (me.member_id.empty() || me.group_instance_id) co_return;
@@ -322,7 +337,13 @@ ConsumerGroupMetadata GroupMember::metadata() const {
   return identity_;
 }
 
-void GroupMember::ForgetCoordinator() {
+void GroupMember::ForgetCoordinator(const std::shared_ptr<BrokerConnection>& used) {
+  // Only the connection that failed: another coroutine may have found the
+  // coordinator again meanwhile.
+  if (used) {
+    used->Close();
+    if (coordinator_ != used) return;
+  }
   if (coordinator_) coordinator_->Close();
   coordinator_.reset();
 }
@@ -334,7 +355,7 @@ asio::awaitable<Result<std::shared_ptr<BrokerConnection>>> GroupMember::Coordina
     Status s = co_await connection->EnsureConnected();
     if (s.ok()) co_return connection;
   }
-  ForgetCoordinator();
+  ForgetCoordinator(nullptr);
   Result<std::shared_ptr<BrokerConnection>> any = co_await cluster_.AnyConnection();
   if (!any.ok()) co_return any.status();
   std::optional<int16_t> version = (*any)->NegotiatedVersion(ApiKey::kFindCoordinator);
@@ -407,13 +428,13 @@ asio::awaitable<Status> GroupMember::Commit(std::map<TopicPartition, OffsetAndMe
   }
   Result<OffsetCommitResponse> resp = co_await (*connection)->Call(std::move(req));
   if (!resp.ok()) {
-    ForgetCoordinator();
+    ForgetCoordinator(*connection);
     co_return resp.status();
   }
   for (const auto& topic : resp->topics) {
     for (const auto& p : topic.partitions) {
       if (p.error_code == ErrorCode::kNone) continue;
-      if (IsCoordinatorError(p.error_code)) ForgetCoordinator();
+      if (IsCoordinatorError(p.error_code)) ForgetCoordinator(*connection);
       if (p.error_code == ErrorCode::kIllegalGeneration ||
           p.error_code == ErrorCode::kUnknownMemberId) {
         OnMembershipError(p.error_code);  // the generation is over: rejoin
@@ -457,13 +478,13 @@ asio::awaitable<Result<std::map<TopicPartition, OffsetAndMetadata>>> GroupMember
   }
   Result<OffsetFetchResponse> resp = co_await (*connection)->Call(std::move(req));
   if (!resp.ok()) {
-    ForgetCoordinator();
+    ForgetCoordinator(*connection);
     co_return resp.status();
   }
   auto take = [&](const std::string& topic, int32_t partition, int64_t offset, int32_t leader_epoch,
                   const std::optional<std::string>& metadata, ErrorCode error) -> Status {
     if (error != ErrorCode::kNone) {
-      if (IsCoordinatorError(error)) ForgetCoordinator();
+      if (IsCoordinatorError(error)) ForgetCoordinator(*connection);
       return KafkaStatus(error, "OffsetFetch " + topic + "-" + std::to_string(partition));
     }
     if (offset >= 0) {
@@ -475,7 +496,7 @@ asio::awaitable<Result<std::map<TopicPartition, OffsetAndMetadata>>> GroupMember
   if (batched) {
     for (const auto& group : resp->groups) {
       if (group.error_code != ErrorCode::kNone) {
-        if (IsCoordinatorError(group.error_code)) ForgetCoordinator();
+        if (IsCoordinatorError(group.error_code)) ForgetCoordinator(*connection);
         co_return KafkaStatus(group.error_code, "OffsetFetch for group " + group_id_);
       }
       for (const auto& t : group.topics) {
@@ -488,7 +509,7 @@ asio::awaitable<Result<std::map<TopicPartition, OffsetAndMetadata>>> GroupMember
     }
   } else {
     if (resp->error_code != ErrorCode::kNone) {
-      if (IsCoordinatorError(resp->error_code)) ForgetCoordinator();
+      if (IsCoordinatorError(resp->error_code)) ForgetCoordinator(*connection);
       co_return KafkaStatus(resp->error_code, "OffsetFetch for group " + group_id_);
     }
     for (const auto& t : resp->topics) {

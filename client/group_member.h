@@ -107,7 +107,9 @@ class GroupMember {
 
   // A ready connection to the coordinator, looking it up first if needed.
   asio::awaitable<Result<std::shared_ptr<BrokerConnection>>> Coordinator();
-  void ForgetCoordinator();
+  // Closes `used` (when given) and forgets the coordinator if it is that
+  // connection; without `used`, forgets whatever it is.
+  void ForgetCoordinator(const std::shared_ptr<BrokerConnection>& used);
 
   asio::io_context& io_;
   const ClientConfig& config_;
@@ -118,6 +120,8 @@ class GroupMember {
   std::shared_ptr<BrokerConnection> coordinator_;  // strand
   uint64_t heartbeat_token_ = 0;                   // strand: a newer loop stops older ones
   bool closed_ = false;                            // strand
+  bool joining_ = false;                           // strand: a JoinAndSync runs
+  uint64_t join_epoch_ = 0;                        // strand: Leave() ends joins in progress
   std::atomic<bool> needs_rejoin_{true};
   std::function<void()> on_rejoin_needed_;
 

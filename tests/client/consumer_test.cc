@@ -465,6 +465,33 @@ TEST_F(ConsumerTest, TwoSubscribersSplitSixPartitionsAndTheOneLeftTakesAll) {
   EXPECT_EQ(events.back(), "a-assigned-6");
 }
 
+TEST_F(ConsumerTest, CloseDuringAParkedJoinLeavesAtOnce) {
+  CreateTopic("six", 6);
+  auto a = MakeConsumer(GroupProps("parked"));
+  ASSERT_TRUE(a->subscribe({"six"}).ok());
+  Clock::time_point deadline = Clock::now() + 10s;
+  while (Clock::now() < deadline && a->assignment().size() != 6) a->poll(50ms);
+  ASSERT_EQ(a->assignment().size(), 6u);
+
+  // b's JoinGroup waits for a, which does not poll meanwhile.
+  auto b = MakeConsumer(GroupProps("parked"));
+  ASSERT_TRUE(b->subscribe({"six"}).ok());
+  EXPECT_TRUE(b->poll(300ms).empty());
+  EXPECT_TRUE(b->assignment().empty());
+  Clock::time_point start = Clock::now();
+  b->close();
+  EXPECT_LT(Clock::now() - start, 3s);
+
+  // a rejoins alone and keeps everything.
+  deadline = Clock::now() + 15s;
+  int64_t generation = a->group_metadata().generation_id;
+  while (Clock::now() < deadline &&
+         (a->group_metadata().generation_id == generation || a->assignment().size() != 6)) {
+    a->poll(50ms);
+  }
+  EXPECT_EQ(a->assignment().size(), 6u);
+}
+
 // A librdkafka member (python3 confluent_kafka, range) and a Brook member
 // share one group's partitions.
 TEST_F(ConsumerTest, MixedGroupWithLibrdkafkaSharesThePartitions) {
