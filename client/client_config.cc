@@ -193,6 +193,107 @@ Result<ClientConfig> ClientConfig::FromProperties(
          }
          return Invalid(n, "'" + v + "' is not one of default, murmur2_random");
        }},
+      {"group.id",
+       [&](const std::string&, const std::string& v) {
+         c.group_id = v;
+         return Status::Ok();
+       }},
+      {"group.instance.id",
+       [&](const std::string& n, const std::string& v) {
+         if (Trim(v).empty()) return Invalid(n, "must not be empty");
+         c.group_instance_id = v;
+         return Status::Ok();
+       }},
+      {"isolation.level",
+       [&](const std::string& n, const std::string& v) {
+         std::string l = Lower(Trim(v));
+         if (l == "read_uncommitted") {
+           c.isolation_level = IsolationLevel::kReadUncommitted;
+         } else if (l == "read_committed") {
+           c.isolation_level = IsolationLevel::kReadCommitted;
+         } else {
+           return Invalid(n, "'" + v + "' is not one of read_uncommitted, read_committed");
+         }
+         return Status::Ok();
+       }},
+      {"enable.auto.commit",
+       [&](const std::string& n, const std::string& v) {
+         return ParseBool(n, v, &c.enable_auto_commit);
+       }},
+      {"auto.commit.interval.ms",
+       [&](const std::string& n, const std::string& v) {
+         return ParseMs(n, v, &c.auto_commit_interval);
+       }},
+      {"auto.offset.reset",
+       [&](const std::string& n, const std::string& v) {
+         std::string r = Lower(Trim(v));
+         if (r == "earliest") {
+           c.auto_offset_reset = OffsetResetStrategy::kEarliest;
+         } else if (r == "latest") {
+           c.auto_offset_reset = OffsetResetStrategy::kLatest;
+         } else if (r == "none") {
+           c.auto_offset_reset = OffsetResetStrategy::kNone;
+         } else {
+           return Invalid(n, "'" + v + "' is not one of earliest, latest, none");
+         }
+         return Status::Ok();
+       }},
+      {"session.timeout.ms",
+       [&](const std::string& n, const std::string& v) {
+         return ParseMs(n, v, &c.session_timeout);
+       }},
+      {"heartbeat.interval.ms",
+       [&](const std::string& n, const std::string& v) {
+         return ParseMs(n, v, &c.heartbeat_interval);
+       }},
+      {"max.poll.interval.ms",
+       [&](const std::string& n, const std::string& v) {
+         return ParseMs(n, v, &c.max_poll_interval);
+       }},
+      {"max.poll.records",
+       [&](const std::string& n, const std::string& v) {
+         return ParseInt<int32_t>(n, v, 1, &c.max_poll_records);
+       }},
+      {"fetch.min.bytes",
+       [&](const std::string& n, const std::string& v) {
+         return ParseInt<int32_t>(n, v, 0, &c.fetch_min_bytes);
+       }},
+      {"fetch.max.wait.ms",
+       [&](const std::string& n, const std::string& v) {
+         return ParseMs(n, v, &c.fetch_max_wait);
+       }},
+      {"fetch.max.bytes",
+       [&](const std::string& n, const std::string& v) {
+         return ParseInt<int32_t>(n, v, 0, &c.fetch_max_bytes);
+       }},
+      {"max.partition.fetch.bytes",
+       [&](const std::string& n, const std::string& v) {
+         return ParseInt<int32_t>(n, v, 0, &c.max_partition_fetch_bytes);
+       }},
+      {"partition.assignment.strategy",
+       [&](const std::string& n, const std::string& v) {
+         c.assignment_strategies.clear();
+         std::string_view rest = v;
+         while (!rest.empty()) {
+           size_t comma = rest.find(',');
+           std::string item = Lower(Trim(rest.substr(0, comma)));
+           rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+           if (item.empty()) continue;
+           if (item == "range" || item == "org.apache.kafka.clients.consumer.rangeassignor") {
+             c.assignment_strategies.push_back(AssignorKind::kRange);
+           } else if (item == "roundrobin" ||
+                      item == "org.apache.kafka.clients.consumer.roundrobinassignor") {
+             c.assignment_strategies.push_back(AssignorKind::kRoundRobin);
+           } else if (item == "cooperative-sticky" ||
+                      item == "org.apache.kafka.clients.consumer.cooperativestickyassignor") {
+             c.assignment_strategies.push_back(AssignorKind::kCooperativeSticky);
+           } else {
+             return Invalid(n, "'" + item + "' is not one of range, roundrobin, cooperative-sticky");
+           }
+         }
+         if (c.assignment_strategies.empty()) return Invalid(n, "no assignor given");
+         return Status::Ok();
+       }},
   };
 
   for (const auto& [name, value] : properties) {
@@ -207,6 +308,17 @@ Result<ClientConfig> ClientConfig::FromProperties(
   }
   if (c.request_timeout.count() > std::numeric_limits<int32_t>::max()) {
     return Invalid("request.timeout.ms", "must fit in an int32");
+  }
+
+  if (c.heartbeat_interval >= c.session_timeout) {
+    return Invalid("heartbeat.interval.ms", "must be lower than session.timeout.ms");
+  }
+  for (auto [name, value] : {std::pair{"session.timeout.ms", c.session_timeout},
+                             std::pair{"max.poll.interval.ms", c.max_poll_interval},
+                             std::pair{"fetch.max.wait.ms", c.fetch_max_wait}}) {
+    if (value.count() > std::numeric_limits<int32_t>::max()) {
+      return Invalid(name, "must fit in an int32");
+    }
   }
 
   // ProducerConfig.postProcessAndValidateIdempotenceConfigs.

@@ -33,6 +33,14 @@ namespace brook::client {
 // for the same choice and is accepted as an alias.
 enum class PartitionerKind { kDefault };
 
+// isolation.level: read_uncommitted (the default) or read_committed.
+enum class IsolationLevel : int8_t { kReadUncommitted = 0, kReadCommitted = 1 };
+// auto.offset.reset: where a partition without a valid position starts.
+enum class OffsetResetStrategy { kEarliest, kLatest, kNone };
+// partition.assignment.strategy entries, in the order the user lists them
+// (the first one every member supports wins, as with the Java client).
+enum class AssignorKind { kRange, kRoundRobin, kCooperativeSticky };
+
 struct BrokerAddress {
   std::string host;
   uint16_t port = 0;
@@ -62,6 +70,24 @@ struct ClientConfig {
   std::optional<std::string> transactional_id;              // transactional.id
   std::chrono::milliseconds transaction_timeout{60000};     // transaction.timeout.ms
   PartitionerKind partitioner = PartitionerKind::kDefault;  // partitioner
+  // Consumer.
+  std::optional<std::string> group_id;                                   // group.id
+  std::optional<std::string> group_instance_id;                          // group.instance.id
+  IsolationLevel isolation_level = IsolationLevel::kReadUncommitted;     // isolation.level
+  bool enable_auto_commit = true;                                        // enable.auto.commit
+  std::chrono::milliseconds auto_commit_interval{5000};                  // auto.commit.interval.ms
+  OffsetResetStrategy auto_offset_reset = OffsetResetStrategy::kLatest;  // auto.offset.reset
+  std::chrono::milliseconds session_timeout{45000};                      // session.timeout.ms
+  std::chrono::milliseconds heartbeat_interval{3000};                    // heartbeat.interval.ms
+  std::chrono::milliseconds max_poll_interval{300000};                   // max.poll.interval.ms
+  int32_t max_poll_records = 500;                                        // max.poll.records
+  int32_t fetch_min_bytes = 1;                                           // fetch.min.bytes
+  std::chrono::milliseconds fetch_max_wait{500};                         // fetch.max.wait.ms
+  int32_t fetch_max_bytes = 52428800;                                    // fetch.max.bytes
+  int32_t max_partition_fetch_bytes = 1048576;  // max.partition.fetch.bytes
+  // partition.assignment.strategy; Java 3.x's default "range, cooperative-sticky".
+  std::vector<AssignorKind> assignment_strategies = {AssignorKind::kRange,
+                                                     AssignorKind::kCooperativeSticky};
 
   // Builds a config from `name=value` properties over the defaults above.
   // Errors: kInvalidConfig ("<name>: <reason>").

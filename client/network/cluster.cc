@@ -199,7 +199,7 @@ asio::awaitable<Status> Cluster::DoRefresh(std::vector<std::string> topics) {
   }
   for (const auto& t : resp->topics) {
     if (!t.name) continue;
-    TopicMetadata topic{.name = *t.name, .error = t.error_code};
+    TopicMetadata topic{.name = *t.name, .topic_id = t.topic_id, .error = t.error_code};
     int32_t count = 0;
     for (const auto& p : t.partitions) count = std::max(count, p.partition_index + 1);
     topic.partitions.resize(static_cast<size_t>(count));

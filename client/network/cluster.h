@@ -25,6 +25,7 @@
 
 #include "client/client_config.h"
 #include "client/network/broker_connection.h"
+#include "protocol/base/uuid.h"
 #include "protocol/error_code.h"
 
 namespace brook::client {
@@ -38,6 +39,7 @@ struct PartitionMetadata {
 
 struct TopicMetadata {
   std::string name;
+  Uuid topic_id;  // zero when the broker gave none (Metadata before v10)
   ErrorCode error = ErrorCode::kNone;
   std::vector<PartitionMetadata> partitions;  // by partition index
 };

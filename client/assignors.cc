@@ -1,0 +1,253 @@
+// client/assignors.cc
+#include "client/assignors.h"
+
+#include <algorithm>
+#include <set>
+
+#include "client/client_error.h"
+
+namespace brook::client {
+namespace {
+
+class Writer {
+ public:
+  void Int16(int16_t v) { Raw(static_cast<uint64_t>(static_cast<uint16_t>(v)), 2); }
+  void Int32(int32_t v) { Raw(static_cast<uint64_t>(static_cast<uint32_t>(v)), 4); }
+  void String(std::string_view s) {
+    Int16(static_cast<int16_t>(s.size()));
+    out_.append(s);
+  }
+  void NullableString(const std::optional<std::string>& s) {
+    if (!s) return Int16(-1);
+    String(*s);
+  }
+  void Bytes(const std::optional<std::string>& b) {
+    if (!b) return Int32(-1);
+    Int32(static_cast<int32_t>(b->size()));
+    out_.append(*b);
+  }
+  // [topic, [partition]] grouped by topic, in the order given.
+  void TopicPartitions(const std::vector<TopicPartition>& partitions) {
+    std::vector<std::pair<std::string, std::vector<int32_t>>> grouped;
+    for (const TopicPartition& tp : partitions) {
+      auto it = std::find_if(grouped.begin(), grouped.end(),
+                             [&](const auto& g) { return g.first == tp.topic; });
+      if (it == grouped.end()) {
+        grouped.emplace_back(tp.topic, std::vector<int32_t>{});
+        it = std::prev(grouped.end());
+      }
+      it->second.push_back(tp.partition);
+    }
+    Int32(static_cast<int32_t>(grouped.size()));
+    for (const auto& [topic, ids] : grouped) {
+      String(topic);
+      Int32(static_cast<int32_t>(ids.size()));
+      for (int32_t id : ids) Int32(id);
+    }
+  }
+  std::string Take() && { return std::move(out_); }
+
+ private:
+  void Raw(uint64_t v, int bytes) {
+    for (int i = bytes - 1; i >= 0; --i) out_.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+  }
+  std::string out_;
+};
+
+class Reader {
+ public:
+  explicit Reader(std::string_view in) : in_(in) {}
+  bool ok() const { return ok_; }
+  bool done() const { return in_.empty(); }
+  int16_t Int16() { return static_cast<int16_t>(Raw(2)); }
+  int32_t Int32() { return static_cast<int32_t>(Raw(4)); }
+  std::optional<std::string> NullableString() {
+    int16_t n = Int16();
+    if (n < 0) return std::nullopt;
+    return Take(static_cast<size_t>(n));
+  }
+  std::string String() {
+    int16_t n = Int16();
+    if (n < 0) ok_ = false;
+    return ok_ ? Take(static_cast<size_t>(n)) : std::string();
+  }
+  std::optional<std::string> Bytes() {
+    int32_t n = Int32();
+    if (n < 0) return std::nullopt;
+    return Take(static_cast<size_t>(n));
+  }
+  // An array's count; -1 (null) reads as empty. Counts beyond the bytes left fail.
+  int32_t Count(size_t min_element_size) {
+    int32_t n = Int32();
+    if (n < -1 || (n > 0 && static_cast<size_t>(n) * min_element_size > in_.size())) ok_ = false;
+    return ok_ ? std::max(n, 0) : 0;
+  }
+  std::vector<TopicPartition> TopicPartitions() {
+    std::vector<TopicPartition> out;
+    int32_t topics = Count(6);
+    for (int32_t i = 0; i < topics && ok_; ++i) {
+      std::string topic = String();
+      int32_t partitions = Count(4);
+      for (int32_t j = 0; j < partitions && ok_; ++j) out.push_back({topic, Int32()});
+    }
+    return out;
+  }
+
+ private:
+  uint64_t Raw(size_t n) {
+    if (!ok_ || in_.size() < n) {
+      ok_ = false;
+      return 0;
+    }
+    uint64_t v = 0;
+    for (size_t i = 0; i < n; ++i) v = (v << 8) | static_cast<uint8_t>(in_[i]);
+    in_.remove_prefix(n);
+    return v;
+  }
+  std::string Take(size_t n) {
+    if (!ok_ || in_.size() < n) {
+      ok_ = false;
+      return {};
+    }
+    std::string s(in_.substr(0, n));
+    in_.remove_prefix(n);
+    return s;
+  }
+  std::string_view in_;
+  bool ok_ = true;
+};
+
+Status Malformed(const char* what) {
+  return Status(ClientErrc::kBadResponse, std::string("malformed consumer protocol ") + what);
+}
+
+// Java's MemberInfo order: static members (by instance id) before dynamic
+// ones (by member id).
+bool MemberBefore(const MemberSubscription* a, const MemberSubscription* b) {
+  if (a->group_instance_id && b->group_instance_id) {
+    return *a->group_instance_id < *b->group_instance_id;
+  }
+  if (a->group_instance_id || b->group_instance_id) return a->group_instance_id.has_value();
+  return a->member_id < b->member_id;
+}
+
+bool Subscribes(const MemberSubscription& m, const std::string& topic) {
+  return std::find(m.subscription.topics.begin(), m.subscription.topics.end(), topic) !=
+         m.subscription.topics.end();
+}
+
+}  // namespace
+
+std::string EncodeSubscription(const ConsumerSubscription& subscription, int16_t version) {
+  Writer w;
+  w.Int16(version);
+  w.Int32(static_cast<int32_t>(subscription.topics.size()));
+  for (const std::string& t : subscription.topics) w.String(t);
+  w.Bytes(subscription.user_data);
+  if (version >= 1) w.TopicPartitions(subscription.owned_partitions);
+  if (version >= 2) w.Int32(subscription.generation_id);
+  if (version >= 3) w.NullableString(subscription.rack_id);
+  return std::move(w).Take();
+}
+
+Result<ConsumerSubscription> DecodeSubscription(std::string_view bytes) {
+  Reader r(bytes);
+  ConsumerSubscription out;
+  int16_t version = r.Int16();
+  if (version < 0) return Malformed("subscription version");
+  int32_t topics = r.Count(2);
+  for (int32_t i = 0; i < topics && r.ok(); ++i) out.topics.push_back(r.String());
+  out.user_data = r.Bytes();
+  if (version >= 1 && r.ok() && !r.done()) out.owned_partitions = r.TopicPartitions();
+  if (version >= 2 && r.ok() && !r.done()) out.generation_id = r.Int32();
+  if (version >= 3 && r.ok() && !r.done()) out.rack_id = r.NullableString();
+  if (!r.ok()) return Malformed("subscription");
+  return out;
+}
+
+std::string EncodeAssignment(const ConsumerAssignment& assignment, int16_t version) {
+  Writer w;
+  w.Int16(version);
+  w.TopicPartitions(assignment.partitions);
+  w.Bytes(assignment.user_data);
+  return std::move(w).Take();
+}
+
+Result<ConsumerAssignment> DecodeAssignment(std::string_view bytes) {
+  ConsumerAssignment out;
+  if (bytes.empty()) return out;
+  Reader r(bytes);
+  if (r.Int16() < 0) return Malformed("assignment version");
+  out.partitions = r.TopicPartitions();
+  if (r.ok() && !r.done()) out.user_data = r.Bytes();
+  if (!r.ok()) return Malformed("assignment");
+  return out;
+}
+
+std::string_view AssignorName(AssignorKind kind) {
+  switch (kind) {
+    case AssignorKind::kRange: return "range";
+    case AssignorKind::kRoundRobin: return "roundrobin";
+    case AssignorKind::kCooperativeSticky: return "cooperative-sticky";
+  }
+  return "range";
+}
+
+std::optional<AssignorKind> AssignorByName(std::string_view name) {
+  for (AssignorKind kind :
+       {AssignorKind::kRange, AssignorKind::kRoundRobin, AssignorKind::kCooperativeSticky}) {
+    if (name == AssignorName(kind)) return kind;
+  }
+  return std::nullopt;
+}
+
+GroupAssignment AssignRange(const std::vector<MemberSubscription>& members,
+                            const PartitionCounts& partitions) {
+  GroupAssignment out;
+  for (const MemberSubscription& m : members) out[m.member_id];
+  for (const auto& [topic, count] : partitions) {
+    std::vector<const MemberSubscription*> subscribers;
+    for (const MemberSubscription& m : members) {
+      if (Subscribes(m, topic)) subscribers.push_back(&m);
+    }
+    if (subscribers.empty()) continue;
+    std::sort(subscribers.begin(), subscribers.end(), MemberBefore);
+    int32_t n = static_cast<int32_t>(subscribers.size());
+    int32_t per_member = count / n;
+    int32_t with_extra = count % n;
+    for (int32_t i = 0; i < n; ++i) {
+      int32_t start = per_member * i + std::min(i, with_extra);
+      int32_t length = per_member + (i + 1 > with_extra ? 0 : 1);
+      std::vector<TopicPartition>& mine = out[subscribers[static_cast<size_t>(i)]->member_id];
+      for (int32_t p = start; p < start + length; ++p) mine.push_back({topic, p});
+    }
+  }
+  return out;
+}
+
+GroupAssignment AssignRoundRobin(const std::vector<MemberSubscription>& members,
+                                 const PartitionCounts& partitions) {
+  GroupAssignment out;
+  for (const MemberSubscription& m : members) out[m.member_id];
+  if (members.empty()) return out;
+  std::vector<const MemberSubscription*> order;
+  for (const MemberSubscription& m : members) order.push_back(&m);
+  std::sort(order.begin(), order.end(), MemberBefore);
+  std::set<std::string> topics;
+  for (const MemberSubscription& m : members) {
+    for (const std::string& t : m.subscription.topics) {
+      if (partitions.count(t)) topics.insert(t);
+    }
+  }
+  size_t next = 0;
+  for (const std::string& topic : topics) {
+    for (int32_t p = 0; p < partitions.at(topic); ++p) {
+      while (!Subscribes(*order[next % order.size()], topic)) ++next;
+      out[order[next % order.size()]->member_id].push_back({topic, p});
+      ++next;
+    }
+  }
+  return out;
+}
+
+}  // namespace brook::client

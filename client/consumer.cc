@@ -1,0 +1,556 @@
+// client/consumer.cc
+#include "client/consumer.h"
+
+#include <algorithm>
+#include <asio/co_spawn.hpp>
+#include <asio/executor_work_guard.hpp>
+#include <asio/io_context.hpp>
+#include <asio/post.hpp>
+#include <asio/redirect_error.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/strand.hpp>
+#include <asio/use_awaitable.hpp>
+#include <asio/use_future.hpp>
+#include <atomic>
+#include <exception>
+#include <future>
+#include <mutex>
+#include <thread>
+
+#include "client/fetcher.h"
+#include "client/group_member.h"
+#include "client/network/cluster.h"
+#include "protocol/base/logging.h"
+
+namespace brook::client {
+namespace {
+
+const Logger kLog("client.consumer");
+
+using Clock = std::chrono::steady_clock;
+
+std::atomic<int> consumer_count{0};
+
+Status NoGroup() {
+  return Status(make_error_code(ErrorCode::kInvalidGroupId),
+                "group.id is not set: this consumer has no group to commit to");
+}
+
+template <typename T>
+asio::awaitable<std::optional<T>> Optionally(asio::awaitable<T> work) {
+  co_return co_await std::move(work);
+}
+
+void LogEscaped(std::exception_ptr e) {
+  if (!e) return;
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& ex) {
+    kLog.Error("consumer coroutine escaped: ", ex.what());
+  }
+}
+
+}  // namespace
+
+// Owns the io thread, the cluster view and the fetcher. The loop that sends
+// metadata, offset and fetch requests runs on strand_; the fetcher's
+// partition table is shared with the calling thread under its own mutex.
+class ConsumerCore {
+ public:
+  explicit ConsumerCore(ClientConfig config)
+      : config_(std::move(config)),
+        work_(asio::make_work_guard(io_)),
+        strand_(asio::make_strand(io_)),
+        cluster_(io_, config_),
+        fetcher_(config_, cluster_, strand_, [this] { Wake(); }),
+        wake_timer_(strand_) {
+    if (config_.group_id) {
+      group_ = std::make_unique<GroupMember>(io_, config_, cluster_, strand_);
+      group_->set_on_rejoin_needed([this] { fetcher_.Notify(); });
+    }
+    next_auto_commit_ = Clock::now() + config_.auto_commit_interval;
+  }
+
+  ~ConsumerCore() {
+    Close();
+    if (io_thread_.joinable()) io_thread_.join();
+  }
+
+  void Start() {
+    asio::co_spawn(strand_, RunLoop(), [this](std::exception_ptr e) {
+      LogEscaped(e);
+      loop_done_.set_value();
+    });
+    io_thread_ = std::thread([this] { io_.run(); });
+  }
+
+  const ClientConfig& config() const { return config_; }
+  Fetcher& fetcher() { return fetcher_; }
+  bool has_group() const { return group_ != nullptr; }
+
+  ConsumerGroupMetadata GroupMetadata() const {
+    return group_ ? group_->metadata() : ConsumerGroupMetadata{};
+  }
+
+  // Runs `work` on the strand and waits for it (from a thread that is not
+  // the io thread).
+  template <typename T>
+  T RunSync(asio::awaitable<T> work) {
+    return std::move(
+        *asio::co_spawn(strand_, Optionally<T>(std::move(work)), asio::use_future).get());
+  }
+
+  void RunSync(asio::awaitable<void> work) {
+    asio::co_spawn(strand_, std::move(work), asio::use_future).get();
+  }
+
+  Status CommitSync(std::map<TopicPartition, OffsetAndMetadata> offsets,
+                    std::chrono::milliseconds timeout) {
+    if (!group_) return NoGroup();
+    if (closed_.load()) return Status(ClientErrc::kClosed, "consumer is closed");
+    return RunSync(CommitWithRetries(std::move(offsets), Clock::now() + timeout));
+  }
+
+  void CommitAsync(std::map<TopicPartition, OffsetAndMetadata> offsets,
+                   Consumer::CommitCallback callback) {
+    if (!group_ || closed_.load()) {
+      Status s = group_ ? Status(ClientErrc::kClosed, "consumer is closed") : NoGroup();
+      if (callback) callback(offsets, s);
+      return;
+    }
+    asio::co_spawn(strand_, CommitOnce(std::move(offsets), std::move(callback)), LogEscaped);
+  }
+
+  Result<std::map<TopicPartition, OffsetAndMetadata>> Committed(
+      std::vector<TopicPartition> partitions, std::chrono::milliseconds timeout) {
+    if (!group_) return NoGroup();
+    if (closed_.load()) return Status(ClientErrc::kClosed, "consumer is closed");
+    return RunSync(FetchCommittedWithRetries(std::move(partitions), Clock::now() + timeout));
+  }
+
+  std::vector<ConsumerRecord> Poll(std::chrono::milliseconds timeout) {
+    if (closed_.load()) throw ClientError(Status(ClientErrc::kClosed, "consumer is closed"));
+    Clock::time_point deadline = Clock::now() + timeout;
+    for (;;) {
+      if (!subscription_.empty()) MaybeRejoin();
+      if (std::optional<ClientError> e = fetcher_.TakeError()) throw *e;
+      std::vector<ConsumerRecord> records =
+          fetcher_.Drain(static_cast<size_t>(config_.max_poll_records));
+      if (!records.empty()) {
+        Wake();  // drained partitions can be fetched again
+        return records;
+      }
+      if (Clock::now() >= deadline) return records;
+      Wake();
+      fetcher_.Wait(deadline, [this] {
+        if (subscription_.empty()) return false;
+        if (join_in_flight_) {
+          std::lock_guard lock(join_mu_);
+          return join_outcome_.has_value();
+        }
+        return group_->needs_rejoin();
+      });
+    }
+  }
+
+  Status Subscribe(const std::vector<std::string>& topics, RebalanceListener listener) {
+    if (!group_) return NoGroup();
+    if (topics.empty()) {
+      Unsubscribe();
+      return Status::Ok();
+    }
+    subscription_ = topics;
+    listener_ = std::move(listener);
+    group_->RequestRejoin();
+    return Status::Ok();
+  }
+
+  void Unsubscribe() {
+    if (subscription_.empty()) return;
+    Revoke();
+    subscription_.clear();
+    {
+      std::lock_guard lock(join_mu_);
+      ++join_seq_;  // a join still running ends unheard
+      join_outcome_.reset();
+    }
+    join_in_flight_ = false;
+    if (!closed_.load()) RunSync(group_->Leave());
+  }
+
+  const std::vector<std::string>& subscription() const { return subscription_; }
+
+  Result<int64_t> Position(const TopicPartition& tp, std::chrono::milliseconds timeout) {
+    if (!fetcher_.Assigned(tp)) {
+      return Status(std::make_error_code(std::errc::invalid_argument),
+                    "partition " + tp.topic + "-" + std::to_string(tp.partition) +
+                        " is not assigned to this consumer");
+    }
+    Wake();
+    std::optional<int64_t> position = fetcher_.AwaitPosition(tp, Clock::now() + timeout);
+    if (position) return *position;
+    if (std::optional<ClientError> e = fetcher_.TakeError()) {
+      return Status(e->code(), e->what());
+    }
+    return Status(ClientErrc::kTimedOut, "position of " + tp.topic + "-" +
+                                             std::to_string(tp.partition) + " not known in time");
+  }
+
+  // Any thread: the loop looks again.
+  void Wake() {
+    asio::post(strand_, [this] {
+      wake_pending_ = true;
+      wake_timer_.cancel();
+    });
+  }
+
+  void Close() {
+    if (closed_.load()) return;
+    if (!subscription_.empty()) {
+      Unsubscribe();  // commits, revokes and leaves
+    } else if (group_ && config_.enable_auto_commit) {
+      Status s =
+          RunSync(CommitWithRetries(fetcher_.Consumed(), Clock::now() + config_.request_timeout));
+      if (!s.ok()) kLog.Warn("commit on close failed: ", s.ToString());
+    }
+    if (closed_.exchange(true)) return;
+    closing_.store(true);
+    cluster_.Close();  // fails the fetches in flight at once
+    Wake();
+    loop_done_.get_future().wait();
+    if (group_) asio::post(strand_, [this] { group_->Close(); });
+    work_.reset();
+    asio::post(io_, [this] { io_.stop(); });
+    if (io_thread_.joinable() && io_thread_.get_id() != std::this_thread::get_id()) {
+      io_thread_.join();
+    }
+  }
+
+ private:
+  // Calling thread: before a rebalance, commits (with auto commit) and
+  // gives every partition up; the listener hears of it.
+  void Revoke() {
+    std::vector<TopicPartition> owned = fetcher_.Assignment();
+    if (config_.enable_auto_commit && !owned.empty()) {
+      Status s =
+          RunSync(CommitWithRetries(fetcher_.Consumed(), Clock::now() + config_.request_timeout));
+      if (!s.ok()) kLog.Debug("commit before rebalance failed: ", s.ToString());
+    }
+    fetcher_.Assign({}, /*committed_first=*/true);
+    if (!owned.empty() && listener_.on_partitions_revoked) listener_.on_partitions_revoked(owned);
+  }
+
+  // Calling thread: takes a finished join's outcome, or starts a join when
+  // the group asks for one.
+  void MaybeRejoin() {
+    if (join_in_flight_) {
+      std::optional<GroupMember::JoinOutcome> outcome;
+      {
+        std::lock_guard lock(join_mu_);
+        outcome = std::move(join_outcome_);
+        join_outcome_.reset();
+      }
+      if (!outcome) return;
+      join_in_flight_ = false;
+      if (!outcome->status.ok()) {
+        group_->RequestRejoin();
+        throw ClientError(outcome->status);
+      }
+      fetcher_.Assign(outcome->assignment, /*committed_first=*/true);
+      Wake();
+      if (listener_.on_partitions_assigned) listener_.on_partitions_assigned(outcome->assignment);
+      return;
+    }
+    if (!group_->needs_rejoin()) return;
+    Revoke();
+    join_in_flight_ = true;
+    uint64_t seq;
+    {
+      std::lock_guard lock(join_mu_);
+      seq = ++join_seq_;
+    }
+    asio::co_spawn(strand_, RunJoin(subscription_, seq), LogEscaped);
+  }
+
+  asio::awaitable<void> RunJoin(std::vector<std::string> topics, uint64_t seq) {
+    GroupMember::JoinOutcome outcome = co_await group_->JoinAndSync(std::move(topics));
+    {
+      std::lock_guard lock(join_mu_);
+      if (seq != join_seq_) co_return;
+      join_outcome_ = std::move(outcome);
+    }
+    fetcher_.Notify();
+  }
+
+  asio::awaitable<void> RunLoop();
+  asio::awaitable<void> RefreshMetadata();
+  asio::awaitable<void> LookUpCommitted();
+  asio::awaitable<Status> CommitWithRetries(std::map<TopicPartition, OffsetAndMetadata> offsets,
+                                            Clock::time_point deadline);
+  asio::awaitable<void> CommitOnce(std::map<TopicPartition, OffsetAndMetadata> offsets,
+                                   Consumer::CommitCallback callback);
+  asio::awaitable<Result<std::map<TopicPartition, OffsetAndMetadata>>> FetchCommittedWithRetries(
+      std::vector<TopicPartition> partitions, Clock::time_point deadline);
+  asio::awaitable<void> Sleep(std::chrono::milliseconds duration);
+  void MaybeAutoCommit();
+
+  const ClientConfig config_;
+  asio::io_context io_;
+  asio::executor_work_guard<asio::io_context::executor_type> work_;
+  asio::strand<asio::io_context::executor_type> strand_;
+  Cluster cluster_;
+  Fetcher fetcher_;
+  std::unique_ptr<GroupMember> group_;  // with group.id
+
+  // The calling thread's:
+  std::vector<std::string> subscription_;
+  RebalanceListener listener_;
+  bool join_in_flight_ = false;
+  std::mutex join_mu_;
+  std::optional<GroupMember::JoinOutcome> join_outcome_;  // guarded by join_mu_
+  uint64_t join_seq_ = 0;                                 // guarded by join_mu_
+  asio::steady_timer wake_timer_;                         // strand_
+  std::promise<void> loop_done_;
+  std::thread io_thread_;
+  std::atomic<bool> closed_{false};
+  std::atomic<bool> closing_{false};
+
+  // strand_:
+  bool wake_pending_ = false;
+  Clock::time_point metadata_retry_at_{};
+  Clock::time_point committed_retry_at_{};
+  Clock::time_point next_auto_commit_{};
+  std::map<TopicPartition, OffsetAndMetadata> last_auto_commit_;
+};
+
+asio::awaitable<void> ConsumerCore::Sleep(std::chrono::milliseconds duration) {
+  asio::steady_timer timer(strand_);
+  timer.expires_after(duration);
+  asio::error_code ec;
+  co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+}
+
+asio::awaitable<Status> ConsumerCore::CommitWithRetries(
+    std::map<TopicPartition, OffsetAndMetadata> offsets, Clock::time_point deadline) {
+  for (;;) {
+    Status s = co_await group_->Commit(offsets);
+    if (s.ok() || !ClientError(s).retriable()) co_return s;
+    if (Clock::now() + config_.retry_backoff >= deadline) {
+      co_return Status(ClientErrc::kTimedOut, "commit not done in time: " + s.ToString());
+    }
+    co_await Sleep(config_.retry_backoff);
+  }
+}
+
+asio::awaitable<void> ConsumerCore::CommitOnce(std::map<TopicPartition, OffsetAndMetadata> offsets,
+                                               Consumer::CommitCallback callback) {
+  Status s = co_await group_->Commit(offsets);
+  if (callback) callback(offsets, s);
+}
+
+asio::awaitable<Result<std::map<TopicPartition, OffsetAndMetadata>>>
+ConsumerCore::FetchCommittedWithRetries(std::vector<TopicPartition> partitions,
+                                        Clock::time_point deadline) {
+  for (;;) {
+    Result<std::map<TopicPartition, OffsetAndMetadata>> r =
+        co_await group_->FetchCommitted(partitions);
+    if (r.ok() || !ClientError(r.status()).retriable()) co_return r;
+    if (Clock::now() + config_.retry_backoff >= deadline) {
+      co_return Status(ClientErrc::kTimedOut,
+                       "committed offsets not known in time: " + r.status().ToString());
+    }
+    co_await Sleep(config_.retry_backoff);
+  }
+}
+
+// Partitions assigned with group.id start at their committed offsets.
+asio::awaitable<void> ConsumerCore::LookUpCommitted() {
+  if (!group_ || Clock::now() < committed_retry_at_) co_return;
+  std::vector<TopicPartition> partitions = fetcher_.NeedsCommitted();
+  if (partitions.empty()) co_return;
+  Result<std::map<TopicPartition, OffsetAndMetadata>> committed =
+      co_await group_->FetchCommitted(partitions);
+  if (!committed.ok()) {
+    kLog.Debug("committed offsets: ", committed.status().ToString());
+    committed_retry_at_ = Clock::now() + config_.retry_backoff;
+    co_return;
+  }
+  for (const TopicPartition& tp : partitions) {
+    auto it = committed->find(tp);
+    fetcher_.SetCommitted(
+        tp, it == committed->end() ? std::nullopt : std::optional<int64_t>(it->second.offset));
+  }
+}
+
+// Runs on the strand: commits the consumed positions when they moved.
+void ConsumerCore::MaybeAutoCommit() {
+  if (!group_ || !config_.enable_auto_commit) return;
+  Clock::time_point now = Clock::now();
+  if (now < next_auto_commit_) return;
+  next_auto_commit_ = now + config_.auto_commit_interval;
+  std::map<TopicPartition, OffsetAndMetadata> offsets = fetcher_.Consumed();
+  if (offsets.empty() || offsets == last_auto_commit_) return;
+  last_auto_commit_ = offsets;
+  asio::co_spawn(
+      strand_,
+      CommitOnce(std::move(offsets),
+                 [](const std::map<TopicPartition, OffsetAndMetadata>&, const Status& s) {
+                   if (!s.ok()) kLog.Debug("auto commit failed: ", s.ToString());
+                 }),
+      LogEscaped);
+}
+
+asio::awaitable<void> ConsumerCore::RefreshMetadata() {
+  std::vector<std::string> topics = fetcher_.Topics();
+  if (topics.empty()) co_return;
+  Clock::time_point now = Clock::now();
+  std::shared_ptr<const ClusterMetadata> metadata = cluster_.metadata();
+  bool missing = std::any_of(topics.begin(), topics.end(),
+                             [&](const std::string& t) { return metadata->Topic(t) == nullptr; });
+  if ((!missing && !cluster_.NeedsRefresh(now)) || now < metadata_retry_at_) co_return;
+  Status s = co_await cluster_.Refresh(std::move(topics));
+  if (!s.ok()) kLog.Debug("metadata refresh failed: ", s.ToString());
+  metadata_retry_at_ = Clock::now() + config_.retry_backoff;
+}
+
+asio::awaitable<void> ConsumerCore::RunLoop() {
+  while (!closing_.load()) {
+    co_await RefreshMetadata();
+    co_await LookUpCommitted();
+    co_await fetcher_.SendRequests();
+    MaybeAutoCommit();
+    if (wake_pending_) {
+      wake_pending_ = false;
+      continue;
+    }
+    Clock::time_point now = Clock::now();
+    Clock::time_point until = now + std::chrono::seconds(1);
+    if (std::optional<Clock::time_point> retry = fetcher_.NextRetry()) {
+      until = std::min(until, *retry);
+    }
+    if (group_ && config_.enable_auto_commit) until = std::min(until, next_auto_commit_);
+    if (group_ && !fetcher_.NeedsCommitted().empty()) {
+      until = std::min(until, std::max(committed_retry_at_, now + std::chrono::milliseconds(1)));
+    }
+    if (cluster_.NeedsRefresh(now) && !fetcher_.Topics().empty()) {
+      until = std::min(until, std::max(metadata_retry_at_, now + std::chrono::milliseconds(10)));
+    }
+    wake_timer_.expires_at(until);
+    asio::error_code ec;
+    co_await wake_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    wake_pending_ = false;
+  }
+  // Let fetches in flight finish (they hold references to this core).
+  while (fetcher_.in_flight() > 0) {
+    wake_timer_.expires_after(std::chrono::milliseconds(5));
+    asio::error_code ec;
+    co_await wake_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  }
+}
+
+// ---------------------------------------------------------------------------
+
+Result<std::unique_ptr<Consumer>> Consumer::Create(
+    const std::map<std::string, std::string>& properties) {
+  Result<ClientConfig> config = ClientConfig::FromProperties(properties);
+  if (!config.ok()) return config.status();
+  return Create(std::move(*config));
+}
+
+Result<std::unique_ptr<Consumer>> Consumer::Create(ClientConfig config) {
+  if (config.bootstrap_servers.empty()) {
+    return Status(ClientErrc::kInvalidConfig, "bootstrap.servers: missing required property");
+  }
+  if (std::all_of(config.assignment_strategies.begin(), config.assignment_strategies.end(),
+                  [](AssignorKind k) { return k == AssignorKind::kCooperativeSticky; })) {
+    return Status(ClientErrc::kInvalidConfig,
+                  "partition.assignment.strategy: cooperative-sticky is not supported yet; "
+                  "list range or roundrobin");
+  }
+  if (config.client_id.empty()) {
+    config.client_id = "consumer-" + (config.group_id ? *config.group_id + "-" : std::string()) +
+                       std::to_string(++consumer_count);
+  }
+  auto core = std::make_shared<ConsumerCore>(std::move(config));
+  core->Start();
+  return std::unique_ptr<Consumer>(new Consumer(std::move(core)));
+}
+
+Consumer::Consumer(std::shared_ptr<ConsumerCore> core) : core_(std::move(core)) {}
+
+Consumer::~Consumer() { close(); }
+
+Status Consumer::subscribe(const std::vector<std::string>& topics, RebalanceListener listener) {
+  return core_->Subscribe(topics, std::move(listener));
+}
+
+void Consumer::unsubscribe() { core_->Unsubscribe(); }
+
+std::vector<std::string> Consumer::subscription() const { return core_->subscription(); }
+
+void Consumer::assign(const std::vector<TopicPartition>& partitions) {
+  core_->fetcher().Assign(partitions, /*committed_first=*/core_->has_group());
+}
+
+std::vector<TopicPartition> Consumer::assignment() const { return core_->fetcher().Assignment(); }
+
+Status Consumer::seek(const TopicPartition& tp, int64_t offset) {
+  return core_->fetcher().Seek(tp, offset);
+}
+
+Status Consumer::seek_to_beginning(const std::vector<TopicPartition>& partitions) {
+  return core_->fetcher().SeekTo(partitions, OffsetResetStrategy::kEarliest);
+}
+
+Status Consumer::seek_to_end(const std::vector<TopicPartition>& partitions) {
+  return core_->fetcher().SeekTo(partitions, OffsetResetStrategy::kLatest);
+}
+
+Result<int64_t> Consumer::position(const TopicPartition& tp, std::chrono::milliseconds timeout) {
+  return core_->Position(tp, timeout);
+}
+
+void Consumer::pause(const std::vector<TopicPartition>& partitions) {
+  core_->fetcher().Pause(partitions);
+}
+
+void Consumer::resume(const std::vector<TopicPartition>& partitions) {
+  core_->fetcher().Resume(partitions);
+}
+
+std::vector<TopicPartition> Consumer::paused() const { return core_->fetcher().Paused(); }
+
+std::vector<ConsumerRecord> Consumer::poll(std::chrono::milliseconds timeout) {
+  return core_->Poll(timeout);
+}
+
+Status Consumer::commit_sync(std::chrono::milliseconds timeout) {
+  return core_->CommitSync(core_->fetcher().Consumed(), timeout);
+}
+
+Status Consumer::commit_sync(const std::map<TopicPartition, OffsetAndMetadata>& offsets,
+                             std::chrono::milliseconds timeout) {
+  return core_->CommitSync(offsets, timeout);
+}
+
+void Consumer::commit_async(CommitCallback callback) {
+  core_->CommitAsync(core_->fetcher().Consumed(), std::move(callback));
+}
+
+void Consumer::commit_async(const std::map<TopicPartition, OffsetAndMetadata>& offsets,
+                            CommitCallback callback) {
+  core_->CommitAsync(offsets, std::move(callback));
+}
+
+Result<std::map<TopicPartition, OffsetAndMetadata>> Consumer::committed(
+    const std::vector<TopicPartition>& partitions, std::chrono::milliseconds timeout) {
+  return core_->Committed(partitions, timeout);
+}
+
+ConsumerGroupMetadata Consumer::group_metadata() const { return core_->GroupMetadata(); }
+
+void Consumer::close() { core_->Close(); }
+
+const ClientConfig& Consumer::config() const { return core_->config(); }
+
+}  // namespace brook::client
