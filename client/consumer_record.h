@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "client/record_accumulator.h"  // TopicPartition
+#include "client/topic_partition.h"
 #include "protocol/record.h"
 #include "protocol/record_batch.h"
 
@@ -28,15 +28,6 @@ struct ConsumerRecord {
   int32_t leader_epoch = -1;  // the batch's partition leader epoch; -1: unknown
 
   bool operator==(const ConsumerRecord&) const = default;
-};
-
-// A committed position: the offset of the next record to read.
-struct OffsetAndMetadata {
-  int64_t offset = -1;
-  std::string metadata;
-  int32_t leader_epoch = -1;
-
-  bool operator==(const OffsetAndMetadata&) const = default;
 };
 
 }  // namespace brook::client

@@ -49,20 +49,12 @@
 #include "client/consumer_group_metadata.h"
 #include "client/producer_record.h"
 #include "client/record_accumulator.h"
+#include "client/topic_partition.h"
 #include "protocol/base/status.h"
 
 namespace brook::client {
 
 class ProducerCore;
-
-// A consumed position to commit with a transaction: the next offset to read.
-struct OffsetAndMetadata {
-  int64_t offset = 0;
-  std::optional<int32_t> leader_epoch;
-  std::string metadata;
-
-  bool operator==(const OffsetAndMetadata&) const = default;
-};
 
 // Thread-safe: send(), flush() and close() may be called from any thread but
 // the producer's own (callbacks run there: they may call send(), not flush()).

@@ -39,17 +39,12 @@
 #include "client/client_config.h"
 #include "client/partitioner.h"
 #include "client/producer_record.h"
+#include "client/topic_partition.h"
 #include "protocol/record_batch.h"
 
 namespace brook::client {
 
 using Clock = std::chrono::steady_clock;
-
-struct TopicPartition {
-  std::string topic;
-  int32_t partition = 0;
-  auto operator<=>(const TopicPartition&) const = default;
-};
 
 // One batch for one partition. Owned by the accumulator while queued and by
 // the sender while in flight.

@@ -442,7 +442,7 @@ asio::awaitable<Status> TransactionManager::CommitOffsets(
     req.topics.back().partitions.push_back(TxnOffsetCommitRequest::TxnOffsetCommitRequestPartition{
         .partition_index = tp.partition,
         .committed_offset = om.offset,
-        .committed_leader_epoch = om.leader_epoch.value_or(-1),
+        .committed_leader_epoch = om.leader_epoch,
         .committed_metadata = om.metadata});
   }
   Result<TxnOffsetCommitResponse> resp =
