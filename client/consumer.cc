@@ -196,6 +196,21 @@ class ConsumerCore {
                                              std::to_string(tp.partition) + " not known in time");
   }
 
+  Result<std::vector<TopicPartition>> PartitionsFor(const std::string& topic) {
+    if (closed_.load()) return Status(ClientErrc::kClosed, "consumer is closed");
+    Status s = RunSync(cluster_.Refresh({topic}));
+    if (!s.ok()) return s;
+    std::shared_ptr<const ClusterMetadata> metadata = cluster_.metadata();
+    const TopicMetadata* t = metadata ? metadata->Topic(topic) : nullptr;
+    if (t == nullptr || t->error != ErrorCode::kNone) {
+      return ClientError(t ? t->error : ErrorCode::kUnknownTopicOrPartition, "topic " + topic)
+          .ToStatus();
+    }
+    std::vector<TopicPartition> out;
+    for (const PartitionMetadata& p : t->partitions) out.push_back({topic, p.partition});
+    return out;
+  }
+
   // Any thread: the loop looks again.
   void Wake() {
     asio::post(strand_, [this] {
@@ -504,6 +519,10 @@ Status Consumer::seek_to_beginning(const std::vector<TopicPartition>& partitions
 
 Status Consumer::seek_to_end(const std::vector<TopicPartition>& partitions) {
   return core_->fetcher().SeekTo(partitions, OffsetResetStrategy::kLatest);
+}
+
+Result<std::vector<TopicPartition>> Consumer::partitions_for(const std::string& topic) {
+  return core_->PartitionsFor(topic);
 }
 
 Result<int64_t> Consumer::position(const TopicPartition& tp, std::chrono::milliseconds timeout) {

@@ -86,6 +86,10 @@ class Consumer {
   void assign(const std::vector<TopicPartition>& partitions);
   std::vector<TopicPartition> assignment() const;
 
+  // The partitions of `topic` (a Metadata request; the broker may create
+  // the topic). Errors: the topic's error code, kNoBrokers, kClosed.
+  Result<std::vector<TopicPartition>> partitions_for(const std::string& topic);
+
   // The next poll() returns `tp` from `offset`. Errors: invalid_argument
   // (not assigned, negative offset).
   Status seek(const TopicPartition& tp, int64_t offset);
