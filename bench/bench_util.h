@@ -63,8 +63,9 @@ double RatioToMemcpy(const std::string& buffer, Fn&& fn) {
 // they took (so that it can leave out set-up between calls), over `rounds`
 // runs of about `per_round` of measured time each.
 template <typename Fn>
-double BestTimedCallsPerSecond(Fn&& timed, int rounds = 5,
-                               std::chrono::milliseconds per_round = std::chrono::milliseconds(40)) {
+double BestTimedCallsPerSecond(
+    Fn&& timed, int rounds = 5,
+    std::chrono::milliseconds per_round = std::chrono::milliseconds(40)) {
   constexpr int kCallsPerChunk = 64;
   const double round_seconds = std::chrono::duration<double>(per_round).count();
   double best = 0;

@@ -88,7 +88,8 @@ Status BrokerConfig::Set(std::string_view name, std::string_view value) {
   if (name == "background.threads") {
     return ParseNumber<int>(name, value, 1, 256, &background_threads);
   }
-  if (name == "num.partitions") return ParseNumber<int32_t>(name, value, 1, 1 << 20, &num_partitions);
+  if (name == "num.partitions")
+    return ParseNumber<int32_t>(name, value, 1, 1 << 20, &num_partitions);
   if (name == "auto.create.topics.enable") return ParseBool(name, value, &auto_create_topics);
   if (name == "brook.memory") return ParseBool(name, value, &memory);
   if (name == "default.replication.factor") {
@@ -120,8 +121,7 @@ Status BrokerConfig::Set(std::string_view name, std::string_view value) {
     return ParseNumber<int64_t>(name, value, 1, INT64_MAX, &transactional_id_expiration_ms);
   }
   if (name == "transaction.remove.expired.transaction.cleanup.interval.ms") {
-    return ParseNumber<int64_t>(name, value, 1, INT64_MAX,
-                                &transaction_remove_expired_interval_ms);
+    return ParseNumber<int64_t>(name, value, 1, INT64_MAX, &transaction_remove_expired_interval_ms);
   }
   if (name == "transaction.state.log.num.partitions") {
     return ParseNumber<int32_t>(name, value, 1, 1 << 20, &transaction_state_partitions);
@@ -170,13 +170,21 @@ Status BrokerConfig::Set(std::string_view name, std::string_view value) {
     return Status::Ok();
   }
   // Accepted for compatibility with Kafka configs; nothing to do on one node.
-  static const std::string_view kInert[] = {
-      "process.roles", "controller.quorum.voters", "controller.listener.names",
-      "inter.broker.listener.name", "listener.security.protocol.map", "num.network.threads",
-      "num.recovery.threads.per.data.dir", "offsets.topic.replication.factor",
-      "transaction.state.log.replication.factor", "transaction.state.log.min.isr",
-      "socket.send.buffer.bytes", "socket.receive.buffer.bytes", "zookeeper.connect",
-      "controller.quorum.bootstrap.servers", "min.insync.replicas"};
+  static const std::string_view kInert[] = {"process.roles",
+                                            "controller.quorum.voters",
+                                            "controller.listener.names",
+                                            "inter.broker.listener.name",
+                                            "listener.security.protocol.map",
+                                            "num.network.threads",
+                                            "num.recovery.threads.per.data.dir",
+                                            "offsets.topic.replication.factor",
+                                            "transaction.state.log.replication.factor",
+                                            "transaction.state.log.min.isr",
+                                            "socket.send.buffer.bytes",
+                                            "socket.receive.buffer.bytes",
+                                            "zookeeper.connect",
+                                            "controller.quorum.bootstrap.servers",
+                                            "min.insync.replicas"};
   for (std::string_view inert : kInert) {
     if (name == inert) return Status::Ok();
   }

@@ -31,8 +31,8 @@ struct BrokerConfig {
   // Keep everything in memory (no files): the default for embedded test
   // brokers; brook-broker --memory.
   bool memory = false;
-  int32_t num_partitions = 1;             // num.partitions
-  bool auto_create_topics = true;         // auto.create.topics.enable
+  int32_t num_partitions = 1;              // num.partitions
+  bool auto_create_topics = true;          // auto.create.topics.enable
   int16_t default_replication_factor = 1;  // default.replication.factor
   // Kafka answers INVALID_REPLICATION_FACTOR when a topic asks for more
   // replicas than brokers; by default Brook accepts any factor and serves the

@@ -36,10 +36,9 @@ int32_t InternalTopicPartitions(const storage::LogManager& logs, std::string_vie
   return info ? info->partitions : configured;
 }
 
-Status ForEachInternalBatch(const storage::LogManager& logs, std::string_view topic,
-                            const std::atomic<bool>* stop,
-                            const std::function<Status(int32_t partition,
-                                                       const RecordBatchView& batch)>& fn) {
+Status ForEachInternalBatch(
+    const storage::LogManager& logs, std::string_view topic, const std::atomic<bool>* stop,
+    const std::function<Status(int32_t partition, const RecordBatchView& batch)>& fn) {
   auto stopped = [stop] { return stop != nullptr && stop->load(); };
   for (int32_t p = 0; !stopped(); ++p) {
     std::shared_ptr<storage::PartitionLog> log = logs.Partition(topic, p);

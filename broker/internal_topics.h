@@ -37,9 +37,8 @@ int32_t InternalTopicPartitions(const storage::LogManager& logs, std::string_vie
 // offset order, from the log start to the high watermark, and hands each to
 // `fn`; stops early when `stop` (if given) becomes true or fn fails. A topic
 // that does not exist reads as empty. Errors: the log's, fn's.
-Status ForEachInternalBatch(const storage::LogManager& logs, std::string_view topic,
-                            const std::atomic<bool>* stop,
-                            const std::function<Status(int32_t partition,
-                                                       const RecordBatchView& batch)>& fn);
+Status ForEachInternalBatch(
+    const storage::LogManager& logs, std::string_view topic, const std::atomic<bool>* stop,
+    const std::function<Status(int32_t partition, const RecordBatchView& batch)>& fn);
 
 }  // namespace brook::broker

@@ -42,8 +42,8 @@ int64_t TransactionCoordinator::Now() const {
 
 ErrorCode TransactionCoordinator::PersistLocked(const Txn& txn, bool tombstone) {
   if (options_.logs == nullptr) return ErrorCode::kCoordinatorNotAvailable;
-  const int32_t partitions = InternalTopicPartitions(*options_.logs, kTransactionStateTopic,
-                                                     options_.state_partitions);
+  const int32_t partitions =
+      InternalTopicPartitions(*options_.logs, kTransactionStateTopic, options_.state_partitions);
   const int32_t partition = TransactionStatePartitionFor(txn.id, partitions);
   std::shared_ptr<storage::PartitionLog> log =
       InternalTopicPartition(*options_.logs, kTransactionStateTopic, partitions, partition);
@@ -288,9 +288,7 @@ TxnReply TransactionCoordinator::InitProducerId(
   bool fenced = false;
   switch (txn.state) {
     case TxnState::kPrepareCommit:
-    case TxnState::kPrepareAbort:
-      result.error = ErrorCode::kConcurrentTransactions;
-      return result;
+    case TxnState::kPrepareAbort: result.error = ErrorCode::kConcurrentTransactions; return result;
     case TxnState::kOngoing: {
       // A new instance fences the old one and aborts what it left open.
       kLog.Info("InitProducerId for ", transactional_id, " aborts the ongoing transaction of ",
@@ -309,8 +307,7 @@ TxnReply TransactionCoordinator::InitProducerId(
     }
     case TxnState::kEmpty:
     case TxnState::kCompleteCommit:
-    case TxnState::kCompleteAbort:
-      break;
+    case TxnState::kCompleteAbort: break;
     case TxnState::kDead:
     case TxnState::kPrepareEpochFence:
       result.error = ErrorCode::kConcurrentTransactions;  // never at rest here
@@ -318,7 +315,8 @@ TxnReply TransactionCoordinator::InitProducerId(
   }
 
   if (expected && !fenced && txn.producer_epoch != kNoProducerEpoch) {
-    const bool current = expected->first == txn.producer_id && expected->second == txn.producer_epoch;
+    const bool current =
+        expected->first == txn.producer_id && expected->second == txn.producer_epoch;
     const bool retried_bump =
         (expected->first == txn.producer_id && expected->second == txn.last_producer_epoch) ||
         (expected->first == txn.previous_producer_id && EpochExhausted(expected->second));
@@ -400,7 +398,7 @@ ErrorCode TransactionCoordinator::AddPartitions(const std::string& transactional
 }
 
 TxnReply TransactionCoordinator::EndTxn(const std::string& transactional_id, int64_t producer_id,
-                                         int16_t producer_epoch, bool commit) {
+                                        int16_t producer_epoch, bool commit) {
   TxnReply result;
   if (transactional_id.empty()) {
     result.error = ErrorCode::kInvalidRequest;
@@ -435,13 +433,9 @@ TxnReply TransactionCoordinator::EndTxn(const std::string& transactional_id, int
     case TxnState::kPrepareAbort:
       result.error = commit ? ErrorCode::kInvalidTxnState : ErrorCode::kConcurrentTransactions;
       break;
-    case TxnState::kEmpty:
-      result.error = ErrorCode::kInvalidTxnState;
-      break;
+    case TxnState::kEmpty: result.error = ErrorCode::kInvalidTxnState; break;
     case TxnState::kDead:
-    case TxnState::kPrepareEpochFence:
-      result.error = ErrorCode::kConcurrentTransactions;
-      break;
+    case TxnState::kPrepareEpochFence: result.error = ErrorCode::kConcurrentTransactions; break;
   }
   return result;
 }
@@ -505,8 +499,7 @@ ListTransactionsResponse TransactionCoordinator::List(const ListTransactionsRequ
       resp.unknown_state_filters.push_back(name);
     }
   }
-  const std::set<int64_t> producers(req.producer_id_filters.begin(),
-                                    req.producer_id_filters.end());
+  const std::set<int64_t> producers(req.producer_id_filters.begin(), req.producer_id_filters.end());
   std::lock_guard lock(mu_);
   const int64_t now = Now();
   for (const auto& [id, txn] : txns_) {

@@ -129,13 +129,13 @@ class TransactionCoordinator {
   // InitProducerId with a transactional id. `expected` (KIP-360): the
   // producer's current id and epoch when it asks for an epoch bump.
   TxnReply InitProducerId(const std::string& transactional_id, int32_t timeout_ms,
-                           std::optional<std::pair<int64_t, int16_t>> expected);
+                          std::optional<std::pair<int64_t, int16_t>> expected);
   // AddPartitionsToTxn / AddOffsetsToTxn: the error for every partition.
   // REQUIRES: the partitions exist (the handler answers UNKNOWN_TOPIC_OR_PARTITION).
   ErrorCode AddPartitions(const std::string& transactional_id, int64_t producer_id,
                           int16_t producer_epoch, const std::vector<TopicPartition>& partitions);
-  TxnReply EndTxn(const std::string& transactional_id, int64_t producer_id,
-                   int16_t producer_epoch, bool commit);
+  TxnReply EndTxn(const std::string& transactional_id, int64_t producer_id, int16_t producer_epoch,
+                  bool commit);
   // Whether a transactional write may be appended (broker/txn_verification.h).
   TxnVerification Verify(const std::string& transactional_id, int64_t producer_id,
                          int16_t producer_epoch, const std::string& topic, int32_t partition);

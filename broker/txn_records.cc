@@ -7,9 +7,9 @@
 namespace brook::broker {
 namespace {
 
-constexpr std::string_view kStateNames[] = {"Empty",          "Ongoing",       "PrepareCommit",
-                                            "PrepareAbort",   "CompleteCommit", "CompleteAbort",
-                                            "Dead",           "PrepareEpochFence"};
+constexpr std::string_view kStateNames[] = {"Empty",        "Ongoing",          "PrepareCommit",
+                                            "PrepareAbort", "CompleteCommit",   "CompleteAbort",
+                                            "Dead",         "PrepareEpochFence"};
 
 }  // namespace
 

@@ -5,7 +5,6 @@
 #include <random>
 #include <vector>
 
-
 namespace brook::client {
 namespace {
 
@@ -70,8 +69,7 @@ Result<std::unique_ptr<RequestReplyClient>> RequestReplyClient::Create(
 }
 
 RequestReplyClient::RequestReplyClient(std::unique_ptr<Producer> producer,
-                                       std::unique_ptr<Consumer> consumer,
-                                       std::string reply_topic)
+                                       std::unique_ptr<Consumer> consumer, std::string reply_topic)
     : producer_(std::move(producer)),
       consumer_(std::move(consumer)),
       reply_topic_(std::move(reply_topic)),

@@ -23,21 +23,21 @@ enum class FlushPolicy {
 enum class TimestampSource { kCreateTime, kLogAppendTime };  // message.timestamp.type
 
 struct LogConfig {
-  int64_t segment_bytes = 1 << 30;                          // segment.bytes
-  int64_t segment_ms = 7LL * 24 * 3600 * 1000;              // segment.ms
-  int64_t retention_bytes = -1;                             // retention.bytes (-1: none)
-  int64_t retention_ms = 7LL * 24 * 3600 * 1000;            // retention.ms (-1: none)
-  uint32_t index_interval_bytes = 4096;                     // index.interval.bytes
-  int32_t max_message_bytes = 1048588;                      // max.message.bytes
-  CleanupPolicy cleanup_policy = CleanupPolicy::kDelete;    // cleanup.policy
-  FlushPolicy flush_policy = FlushPolicy::kOs;              // flush.messages / flush.ms
+  int64_t segment_bytes = 1 << 30;                                  // segment.bytes
+  int64_t segment_ms = 7LL * 24 * 3600 * 1000;                      // segment.ms
+  int64_t retention_bytes = -1;                                     // retention.bytes (-1: none)
+  int64_t retention_ms = 7LL * 24 * 3600 * 1000;                    // retention.ms (-1: none)
+  uint32_t index_interval_bytes = 4096;                             // index.interval.bytes
+  int32_t max_message_bytes = 1048588;                              // max.message.bytes
+  CleanupPolicy cleanup_policy = CleanupPolicy::kDelete;            // cleanup.policy
+  FlushPolicy flush_policy = FlushPolicy::kOs;                      // flush.messages / flush.ms
   int64_t flush_interval_ms = std::numeric_limits<int64_t>::max();  // flush.ms
   TimestampSource timestamp_type = TimestampSource::kCreateTime;    // message.timestamp.type
-  int64_t producer_id_expiration_ms = 24LL * 3600 * 1000;  // producer.id.expiration.ms
+  int64_t producer_id_expiration_ms = 24LL * 3600 * 1000;           // producer.id.expiration.ms
   // Compaction (cleanup.policy compact or compact,delete); see storage/log_cleaner.h.
-  int64_t delete_retention_ms = 24LL * 3600 * 1000;         // delete.retention.ms
-  double min_cleanable_dirty_ratio = 0.5;                   // min.cleanable.dirty.ratio
-  int64_t min_compaction_lag_ms = 0;                        // min.compaction.lag.ms
+  int64_t delete_retention_ms = 24LL * 3600 * 1000;  // delete.retention.ms
+  double min_cleanable_dirty_ratio = 0.5;            // min.cleanable.dirty.ratio
+  int64_t min_compaction_lag_ms = 0;                 // min.compaction.lag.ms
 };
 
 }  // namespace brook::storage

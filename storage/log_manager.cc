@@ -45,8 +45,8 @@ Result<std::unique_ptr<LogManager>> LogManager::Open(Options options) {
       LogStart start;
       for (const PartitionCheckpoint& c : *checkpoints) {
         if (c.partition == p) {
-          start = LogStart{.log_start_offset = c.log_start_offset,
-                           .recovery_point = c.recovery_point};
+          start =
+              LogStart{.log_start_offset = c.log_start_offset, .recovery_point = c.recovery_point};
         }
       }
       Result<std::shared_ptr<PartitionLog>> log = manager->OpenPartition(entry.info, p, start);
@@ -65,8 +65,7 @@ LogManager::~LogManager() {
 }
 
 Result<std::shared_ptr<PartitionLog>> LogManager::OpenPartition(const TopicInfo& topic,
-                                                                int32_t partition,
-                                                                LogStart start) {
+                                                                int32_t partition, LogStart start) {
   Result<std::unique_ptr<PartitionLog>> log =
       PartitionLog::Open(fs_, PartitionDir(topic.name, partition), topic.config, start, now_);
   if (!log.ok()) return log.status();
@@ -140,8 +139,8 @@ Status LogManager::CreatePartitions(std::string_view name, int32_t total,
   TopicEntry& entry = it->second;
   if (total <= entry.info.partitions) {
     return Status(Errc::kInvalidArgument,
-                  "topic currently has " + std::to_string(entry.info.partitions) +
-                      " partitions, " + std::to_string(total) + " would not be an increase");
+                  "topic currently has " + std::to_string(entry.info.partitions) + " partitions, " +
+                      std::to_string(total) + " would not be an increase");
   }
   if (validate_only == ValidateOnly::kYes) return Status::Ok();
   TopicRecord record{.name = entry.info.name,

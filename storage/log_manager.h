@@ -45,9 +45,9 @@ enum class ValidateOnly { kNo, kYes };
 class LogManager {
  public:
   struct Options {
-    FileSystem* fs = nullptr;            // must outlive the manager
-    MetadataStore* catalog = nullptr;    // must outlive the manager
-    LogConfig defaults;                  // the broker's log.* settings
+    FileSystem* fs = nullptr;          // must outlive the manager
+    MetadataStore* catalog = nullptr;  // must outlive the manager
+    LogConfig defaults;                // the broker's log.* settings
     PartitionLog::NowMs now;
   };
 

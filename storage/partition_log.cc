@@ -39,8 +39,9 @@ Status ValidateProducedBatch(const RecordBatchView& batch, const LogConfig& conf
   if (h.is_control()) return Invalid(Errc::kInvalidRecord, "control batch from a producer");
   if (h.record_count <= 0) return Invalid(Errc::kInvalidRecord, "batch without records");
   if (h.last_offset_delta != h.record_count - 1) {
-    return Invalid(Errc::kInvalidRecord, "last offset delta " + std::to_string(h.last_offset_delta) +
-                                             " for " + std::to_string(h.record_count) + " records");
+    return Invalid(Errc::kInvalidRecord, "last offset delta " +
+                                             std::to_string(h.last_offset_delta) + " for " +
+                                             std::to_string(h.record_count) + " records");
   }
   if (origin == AppendOrigin::kClient && h.has_producer_id() && h.base_sequence < 0) {
     return Invalid(Errc::kInvalidRecord, "producer batch without a base sequence");
@@ -197,8 +198,8 @@ Status PartitionLog::Load(LogStart start) {
     SegmentConfig seg_config{.index_interval_bytes = config_.index_interval_bytes};
     Result<std::unique_ptr<Segment>> segment = Segment::Create(fs_, dir_, base, seg_config);
     if (!segment.ok()) return segment.status();
-    Result<AbortedTxnIndex> txn_index = AbortedTxnIndex::Open(
-        fs_, SegmentFilePath(dir_, base, SegmentFileType::kTxnIndex), base);
+    Result<AbortedTxnIndex> txn_index =
+        AbortedTxnIndex::Open(fs_, SegmentFilePath(dir_, base, SegmentFileType::kTxnIndex), base);
     if (!txn_index.ok()) return txn_index.status();
     SegmentEntry entry;
     entry.segment = std::move(segment).value();
@@ -419,11 +420,11 @@ Result<AppendResult> PartitionLog::AppendMarker(int64_t producer_id, int16_t pro
       producers_.ApplyMarker(producer_id, producer_epoch, type, coordinator_epoch, offset, now_ms);
   if (!done.ok()) return done.status();  // checked above; cannot happen
   if (*done && (*done)->is_abort) {
-    Status s = active().txn_index->Append(
-        AbortedTxn{.producer_id = producer_id,
-                   .first_offset = (*done)->first_offset,
-                   .last_offset = (*done)->last_offset,
-                   .last_stable_offset = (*done)->last_stable_offset});
+    Status s =
+        active().txn_index->Append(AbortedTxn{.producer_id = producer_id,
+                                              .first_offset = (*done)->first_offset,
+                                              .last_offset = (*done)->last_offset,
+                                              .last_stable_offset = (*done)->last_stable_offset});
     if (!s.ok()) return s;
   }
   if (Status s = AfterAppendLocked(); !s.ok()) return s;
@@ -501,8 +502,7 @@ Result<std::optional<TimestampOffset>> PartitionLog::OffsetForTimestamp(int64_t 
   std::lock_guard lock(mu_);
   for (const auto& [base, entry] : segments_) {
     if (entry.segment->is_empty() || entry.segment->max_timestamp() < timestamp) continue;
-    Result<std::optional<int64_t>> batch_offset =
-        entry.segment->FindOffsetByTimestamp(timestamp);
+    Result<std::optional<int64_t>> batch_offset = entry.segment->FindOffsetByTimestamp(timestamp);
     if (!batch_offset.ok()) return batch_offset.status();
     if (!*batch_offset) continue;
     // The batch's max timestamp is >= `timestamp`; find the first such record.
@@ -552,7 +552,8 @@ Result<std::optional<TimestampOffset>> PartitionLog::MaxTimestamp() const {
         int64_t offset = h.record_offset(r.offset_delta);
         int64_t ts = h.record_timestamp(r.timestamp_delta);
         if (offset < log_start_offset_ || offset >= high_watermark_) continue;
-        if (!best || ts > best->timestamp) best = TimestampOffset{.timestamp = ts, .offset = offset};
+        if (!best || ts > best->timestamp)
+          best = TimestampOffset{.timestamp = ts, .offset = offset};
       }
       return Status::Ok();
     });
@@ -578,9 +579,9 @@ Status PartitionLog::DeleteSegmentLocked(std::map<int64_t, SegmentEntry>::iterat
 Status PartitionLog::DeleteRecordsBefore(int64_t offset) {
   std::lock_guard lock(mu_);
   if (offset > high_watermark_) {
-    return Status(Errc::kOffsetOutOfRange,
-                  "delete before " + std::to_string(offset) + " above the high watermark " +
-                      std::to_string(high_watermark_));
+    return Status(Errc::kOffsetOutOfRange, "delete before " + std::to_string(offset) +
+                                               " above the high watermark " +
+                                               std::to_string(high_watermark_));
   }
   if (offset <= log_start_offset_) return Status::Ok();
   log_start_offset_ = offset;
@@ -651,8 +652,8 @@ Result<CleanStats> PartitionLog::Compact() {
   const int64_t now_ms = now_();
 
   // Kafka's first uncleanable offset, and the segments wholly below it.
-  const int64_t first_uncleanable = std::min(
-      {active().segment->base_offset(), LastStableOffsetLocked(), high_watermark_});
+  const int64_t first_uncleanable =
+      std::min({active().segment->base_offset(), LastStableOffsetLocked(), high_watermark_});
   std::vector<int64_t> cleanable;
   uint64_t clean_bytes = 0;
   uint64_t dirty_bytes = 0;
@@ -700,8 +701,8 @@ Result<CleanStats> PartitionLog::Compact() {
   std::optional<int64_t> next_horizon;
   for (int64_t base : cleanable) {
     SegmentEntry& entry = segments_.at(base);
-    Result<CleanedSegment> cleaned = WriteSwapFiles(fs_, dir_, *entry.segment,
-                                                    entry.txn_index->entries(), context, &tracker);
+    Result<CleanedSegment> cleaned =
+        WriteSwapFiles(fs_, dir_, *entry.segment, entry.txn_index->entries(), context, &tracker);
     if (!cleaned.ok()) return cleaned.status();
     const int64_t created_ms = entry.created_ms;
     Status installed = entry.segment->Close();
@@ -725,8 +726,8 @@ Result<CleanStats> PartitionLog::Compact() {
   }
   first_dirty_offset_ = end;
   next_delete_horizon_ms_ = next_horizon;
-  kLog.Info(dir_, ": cleaned ", stats.segments_cleaned, " segments, ", stats.bytes_before,
-            " to ", stats.bytes_after, " bytes, ", stats.records_removed, " records removed");
+  kLog.Info(dir_, ": cleaned ", stats.segments_cleaned, " segments, ", stats.bytes_before, " to ",
+            stats.bytes_after, " bytes, ", stats.records_removed, " records removed");
   return stats;
 }
 
@@ -764,8 +765,7 @@ Status PartitionLog::Close() {
   if (Status s = Flush(); !s.ok()) return s;
   std::lock_guard lock(mu_);
   if (closed_) return Status::Ok();
-  Status result =
-      producers_.WriteSnapshotFile(fs_, dir_, active().segment->next_offset());
+  Status result = producers_.WriteSnapshotFile(fs_, dir_, active().segment->next_offset());
   for (auto& [base, entry] : segments_) {
     Status s = entry.segment->Close();
     if (result.ok()) result = s;

@@ -172,8 +172,8 @@ class PartitionLog {
   Status Load(LogStart start);
   Status RebuildProducerState();
   Result<SegmentEntry> OpenSegmentFiles(int64_t base_offset, Recover recover);
-  Status Roll();                                      // REQUIRES: mu_ held
-  Status MaybeRoll(size_t incoming_bytes);            // REQUIRES: mu_ held
+  Status Roll();                            // REQUIRES: mu_ held
+  Status MaybeRoll(size_t incoming_bytes);  // REQUIRES: mu_ held
   Status AppendBatchLocked(std::string_view batch, const RecordBatchHeader& header);
   Status AfterAppendLocked();
   int64_t LastStableOffsetLocked() const;
@@ -186,19 +186,19 @@ class PartitionLog {
   FileSystem& fs_;
   const std::string dir_;
   mutable std::mutex mu_;
-  LogConfig config_;                            // guarded by mu_
+  LogConfig config_;  // guarded by mu_
   NowMs now_;
-  std::map<int64_t, SegmentEntry> segments_;    // guarded by mu_; by base offset
-  ProducerState producers_;                     // guarded by mu_
-  int64_t log_start_offset_ = 0;                // guarded by mu_
-  int64_t high_watermark_ = 0;                  // guarded by mu_
-  int64_t recovery_point_ = 0;                  // guarded by mu_
-  int64_t last_flush_ms_ = 0;                   // guarded by mu_
+  std::map<int64_t, SegmentEntry> segments_;  // guarded by mu_; by base offset
+  ProducerState producers_;                   // guarded by mu_
+  int64_t log_start_offset_ = 0;              // guarded by mu_
+  int64_t high_watermark_ = 0;                // guarded by mu_
+  int64_t recovery_point_ = 0;                // guarded by mu_
+  int64_t last_flush_ms_ = 0;                 // guarded by mu_
   // Compaction: everything below was cleaned by this process (Kafka keeps it
   // in a checkpoint file; here a restart makes the whole log dirty again).
-  int64_t first_dirty_offset_ = 0;                    // guarded by mu_
-  std::optional<int64_t> next_delete_horizon_ms_;     // guarded by mu_
-  bool closed_ = false;                         // guarded by mu_
+  int64_t first_dirty_offset_ = 0;                 // guarded by mu_
+  std::optional<int64_t> next_delete_horizon_ms_;  // guarded by mu_
+  bool closed_ = false;                            // guarded by mu_
 };
 
 }  // namespace brook::storage

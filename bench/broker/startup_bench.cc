@@ -138,8 +138,8 @@ void BM_EmbeddedStartToMetadata(benchmark::State& state) {
     }
     broker.Stop();
   }
-  state.counters["to_metadata_ms"] = benchmark::Counter(
-      to_metadata_seconds * 1e3 / static_cast<double>(state.iterations()));
+  state.counters["to_metadata_ms"] =
+      benchmark::Counter(to_metadata_seconds * 1e3 / static_cast<double>(state.iterations()));
 }
 BENCHMARK(BM_EmbeddedStartToMetadata)->Unit(benchmark::kMillisecond)->MinTime(1.0);
 

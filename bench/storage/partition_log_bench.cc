@@ -114,8 +114,7 @@ void StampSequence(std::string& batch, int32_t sequence) {
   p[1] = static_cast<char>(u >> 16);
   p[2] = static_cast<char>(u >> 8);
   p[3] = static_cast<char>(u);
-  const uint32_t crc =
-      Crc32c(std::string_view(batch).substr(RecordBatchLayout::kAttributes));
+  const uint32_t crc = Crc32c(std::string_view(batch).substr(RecordBatchLayout::kAttributes));
   char* c = batch.data() + RecordBatchLayout::kCrc;
   c[0] = static_cast<char>(crc >> 24);
   c[1] = static_cast<char>(crc >> 16);
@@ -222,8 +221,8 @@ double BestBytesPerSecond(Fn&& fn, int rounds) {
       bytes += static_cast<int64_t>(fn());
       now = Clock::now();
     }
-    best = std::max(best, static_cast<double>(bytes) /
-                              std::chrono::duration<double>(now - start).count());
+    best = std::max(
+        best, static_cast<double>(bytes) / std::chrono::duration<double>(now - start).count());
   }
   return best;
 }
@@ -307,7 +306,7 @@ void BM_Recovery(benchmark::State& state) {
   {
     std::unique_ptr<PartitionLog> log = OpenOrDie(fs, BenchConfig());
     BatchPool pool(Batch(static_cast<size_t>(state.range(0)), Producer::kIdempotent));
-      while (log->size_bytes() < (256u << 20)) {
+    while (log->size_bytes() < (256u << 20)) {
       if (pool.empty()) pool.Refill();
       AppendOrDie(*log, pool.Take());
     }
@@ -332,8 +331,12 @@ void BM_Recovery(benchmark::State& state) {
   state.counters["s_per_GiB"] = seconds / static_cast<double>(state.iterations()) /
                                 (static_cast<double>(log_bytes) / (1 << 30));
 }
-BENCHMARK(BM_Recovery)->Arg(1 << 10)->Arg(16 << 10)->Iterations(3)->UseRealTime()->Unit(
-    benchmark::kMillisecond);
+BENCHMARK(BM_Recovery)
+    ->Arg(1 << 10)
+    ->Arg(16 << 10)
+    ->Iterations(3)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace brook::storage

@@ -162,12 +162,13 @@ class ProducerHandle {
 
   void Produce(const std::string& value) {
     for (;;) {
-      rd_kafka_resp_err_t err = rd_kafka_producev(
-          rk_, RD_KAFKA_V_TOPIC(kTopic), RD_KAFKA_V_PARTITION(0),
-          RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
-          RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
+      rd_kafka_resp_err_t err =
+          rd_kafka_producev(rk_, RD_KAFKA_V_TOPIC(kTopic), RD_KAFKA_V_PARTITION(0),
+                            RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
+                            RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
       if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return;
-      if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) Die(std::string("produce: ") + rd_kafka_err2str(err));
+      if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL)
+        Die(std::string("produce: ") + rd_kafka_err2str(err));
       rd_kafka_poll(rk_, 1);
     }
   }
@@ -286,9 +287,8 @@ void Measure(const std::string& target, const std::string& bootstrap, double sca
     int64_t count;
   };
   for (Load load : {Load{10, 10000}, Load{100, 20000}, Load{1000, 20000}}) {
-    const int64_t count =
-        std::max<int64_t>(load.per_txn, static_cast<int64_t>(load.count * scale) / load.per_txn *
-                                            load.per_txn);
+    const int64_t count = std::max<int64_t>(
+        load.per_txn, static_cast<int64_t>(load.count * scale) / load.per_txn * load.per_txn);
     // Alternating rounds, best of each: the machine is shared and noisy.
     double idempotent = 0;
     TxnResult txn;
@@ -299,8 +299,7 @@ void Measure(const std::string& target, const std::string& bootstrap, double sca
     }
     std::printf("%-8s %6d %7lld %12.0f %12.0f %7.2f %9.2f %9.2f %9.2f\n", target.c_str(),
                 load.per_txn, static_cast<long long>(count), idempotent, txn.msgs_per_s,
-                txn.msgs_per_s / idempotent, txn.txn_p50_ms, txn.commit_p50_ms,
-                txn.commit_p99_ms);
+                txn.msgs_per_s / idempotent, txn.txn_p50_ms, txn.commit_p50_ms, txn.commit_p99_ms);
     std::fflush(stdout);
   }
 }
@@ -326,10 +325,12 @@ int main(int argc, char** argv) {
       Die("usage: txn-bench [--broker BROKER_BINARY] [--bootstrap HOST:PORT] [--scale X]");
     }
   }
-  if (argc % 2 == 0) Die("usage: txn-bench [--broker BROKER_BINARY] [--bootstrap HOST:PORT] [--scale X]");
+  if (argc % 2 == 0)
+    Die("usage: txn-bench [--broker BROKER_BINARY] [--bootstrap HOST:PORT] [--scale X]");
 
-  std::printf("txn-bench: 1 KiB values to one partition, acks=all; ratio = transactional msgs/s "
-              "/ idempotent msgs/s (same run); commit = commit_transaction after a flush\n");
+  std::printf(
+      "txn-bench: 1 KiB values to one partition, acks=all; ratio = transactional msgs/s "
+      "/ idempotent msgs/s (same run); commit = commit_transaction after a flush\n");
   std::printf("%-8s %6s %7s %12s %12s %7s %9s %9s %9s\n", "target", "K", "msgs", "idem msgs/s",
               "txn msgs/s", "ratio", "txn50 ms", "commit50", "commit99");
   std::fflush(stdout);

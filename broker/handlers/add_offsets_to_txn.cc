@@ -18,18 +18,16 @@ asio::awaitable<AddOffsetsToTxnResponse> HandleAddOffsetsToTxn(RequestContext& c
                                                                AddOffsetsToTxnRequest req) {
   AddOffsetsToTxnResponse resp;
   storage::LogManager& logs = ctx.broker().logs();
-  const int32_t partitions =
-      InternalTopicPartitions(logs, kOffsetsTopic, kOffsetsTopicPartitions);
+  const int32_t partitions = InternalTopicPartitions(logs, kOffsetsTopic, kOffsetsTopicPartitions);
   const int32_t partition = OffsetsPartitionFor(req.group_id, partitions);
   if (InternalTopicPartition(logs, kOffsetsTopic, partitions, partition) == nullptr) {
     resp.error_code = ErrorCode::kCoordinatorNotAvailable;
     co_return resp;
   }
-  resp.error_code = FencedForVersion(
-      ctx.broker().transactions().AddPartitions(req.transactional_id, req.producer_id,
-                                                req.producer_epoch,
-                                                {{std::string(kOffsetsTopic), partition}}),
-      ctx.api_version(), 2);
+  resp.error_code = FencedForVersion(ctx.broker().transactions().AddPartitions(
+                                         req.transactional_id, req.producer_id, req.producer_epoch,
+                                         {{std::string(kOffsetsTopic), partition}}),
+                                     ctx.api_version(), 2);
   co_return resp;
 }
 

@@ -28,10 +28,10 @@ asio::awaitable<AddPartitionsToTxnResponse> HandleAddPartitionsToTxn(
   }
   ErrorCode error = ErrorCode::kNone;
   if (!any_unknown) {
-    error = FencedForVersion(ctx.broker().transactions().AddPartitions(
-                                 req.transactional_id, req.producer_id, req.producer_epoch,
-                                 partitions),
-                             ctx.api_version(), 2);
+    error =
+        FencedForVersion(ctx.broker().transactions().AddPartitions(
+                             req.transactional_id, req.producer_id, req.producer_epoch, partitions),
+                         ctx.api_version(), 2);
   }
   AddPartitionsToTxnResponse resp;
   for (const auto& topic : req.topics) {

@@ -26,8 +26,8 @@
 //
 // TODO(brook): serve records with sendfile(2) straight from the segment
 // instead of copying them into the response (Kafka's zero-copy path).
-#include <asio/this_coro.hpp>
 #include <algorithm>
+#include <asio/this_coro.hpp>
 #include <chrono>
 #include <memory>
 #include <system_error>
@@ -56,8 +56,7 @@ ErrorCode ToFetchError(const Status& s) {
     return ErrorCode::kUnknownTopicOrPartition;
   }
   if (s.code().category() == std::system_category() ||
-      s.code().category() == std::generic_category() ||
-      s.code() == storage::Errc::kCorruptBatch) {
+      s.code().category() == std::generic_category() || s.code() == storage::Errc::kCorruptBatch) {
     return ErrorCode::kKafkaStorageError;  // the disk failed us, as Kafka's KafkaStorageException
   }
   return ErrorCode::kUnknownServerError;  // ours: the caller logs it
@@ -102,8 +101,9 @@ Plan MakePlan(Broker& broker, const FetchRequest& req, int16_t version) {
     auto& topic = plan.skeleton.responses.emplace_back();
     topic.topic = wanted.topic;
     topic.topic_id = wanted.topic_id;
-    std::optional<storage::TopicInfo> info = version >= 13 ? broker.logs().TopicById(wanted.topic_id)
-                                                           : broker.logs().Topic(wanted.topic);
+    std::optional<storage::TopicInfo> info = version >= 13
+                                                 ? broker.logs().TopicById(wanted.topic_id)
+                                                 : broker.logs().Topic(wanted.topic);
     const ErrorCode topic_error =
         info ? ErrorCode::kNone
              : (version >= 13 ? ErrorCode::kUnknownTopicId : ErrorCode::kUnknownTopicOrPartition);
@@ -162,8 +162,8 @@ ReadOutcome ReadAll(const Plan& plan, const std::string& peer) {
     if (!read.ok()) {
       ErrorCode error = ToFetchError(read.status());
       if (error == ErrorCode::kUnknownServerError || error == ErrorCode::kKafkaStorageError) {
-        kLog.Error("fetch ", target.topic, "-", index, " at ", target.request.fetch_offset,
-                   " for ", peer, ": ", read.status().ToString());
+        kLog.Error("fetch ", target.topic, "-", index, " at ", target.request.fetch_offset, " for ",
+                   peer, ": ", read.status().ToString());
       }
       FetchResponse::PartitionData data = ErrorPartition(index, error);
       if (error == ErrorCode::kOffsetOutOfRange) {
@@ -246,8 +246,8 @@ asio::awaitable<FetchResponse> HandleFetch(RequestContext& ctx, FetchRequest req
   const auto deadline =
       std::chrono::steady_clock::now() + std::chrono::milliseconds(std::max(req.max_wait_ms, 0));
   auto done = [&](const ReadOutcome& r) {
-    return req.max_wait_ms <= 0 || !r.any_readable || r.error_reading ||
-           r.bytes >= req.min_bytes || std::chrono::steady_clock::now() >= deadline;
+    return req.max_wait_ms <= 0 || !r.any_readable || r.error_reading || r.bytes >= req.min_bytes ||
+           std::chrono::steady_clock::now() >= deadline;
   };
   ReadOutcome outcome = ReadAll(plan, ctx.peer());
   if (done(outcome)) co_return std::move(outcome.response);

@@ -56,8 +56,8 @@ asio::awaitable<WriteTxnMarkersResponse> HandleWriteTxnMarkers(RequestContext& c
         if (!appended.ok()) {
           r.error_code = ToMarkerError(appended.status());
           if (r.error_code == ErrorCode::kUnknownServerError) {
-            kLog.Error("marker for producer ", marker.producer_id, " to ", topic.name, "-", p,
-                       ": ", appended.status().ToString());
+            kLog.Error("marker for producer ", marker.producer_id, " to ", topic.name, "-", p, ": ",
+                       appended.status().ToString());
           }
           continue;
         }

@@ -63,8 +63,7 @@ class TransactionsTest : public ::testing::Test {
   ProducerIdAndEpoch Init(const std::string& txn_id, int32_t timeout_ms = 60000) {
     Result<InitProducerIdResponse> resp = Call(
         *client_,
-        InitProducerIdRequest{.transactional_id = txn_id, .transaction_timeout_ms = timeout_ms},
-        4);
+        InitProducerIdRequest{.transactional_id = txn_id, .transaction_timeout_ms = timeout_ms}, 4);
     EXPECT_TRUE(resp.ok()) << resp.status().ToString();
     if (!resp.ok()) return {};
     EXPECT_EQ(resp->error_code, ErrorCode::kNone);
@@ -98,8 +97,7 @@ class TransactionsTest : public ::testing::Test {
     return resp->responses.at(0).partition_responses.at(0).error_code;
   }
 
-  ErrorCode End(const std::string& txn_id, ProducerIdAndEpoch p, bool commit,
-                int16_t version = 3) {
+  ErrorCode End(const std::string& txn_id, ProducerIdAndEpoch p, bool commit, int16_t version = 3) {
     Result<EndTxnResponse> resp = Call(*client_,
                                        EndTxnRequest{.transactional_id = txn_id,
                                                      .producer_id = p.id,
@@ -195,8 +193,7 @@ TEST_F(TransactionsTest, InitProducerIdChecksItsArguments) {
             ErrorCode::kInvalidTransactionTimeout);
   EXPECT_EQ(init({.transactional_id = "x", .transaction_timeout_ms = 900001}, 2),
             ErrorCode::kInvalidTransactionTimeout);
-  EXPECT_EQ(init({.transactional_id = "x", .transaction_timeout_ms = 900000}, 2),
-            ErrorCode::kNone);
+  EXPECT_EQ(init({.transactional_id = "x", .transaction_timeout_ms = 900000}, 2), ErrorCode::kNone);
 }
 
 TEST_F(TransactionsTest, CommitMakesRecordsVisibleToReadCommitted) {
@@ -264,8 +261,7 @@ TEST_F(TransactionsTest, EndTxnWithoutATransactionIsInvalidTxnState) {
   ProducerIdAndEpoch p = Init("tx");
   EXPECT_EQ(End("tx", p, /*commit=*/true), ErrorCode::kInvalidTxnState);
   EXPECT_EQ(End("nobody", p, /*commit=*/true), ErrorCode::kInvalidProducerIdMapping);
-  EXPECT_EQ(End("tx", {p.id + 1, p.epoch}, /*commit=*/true),
-            ErrorCode::kInvalidProducerIdMapping);
+  EXPECT_EQ(End("tx", {p.id + 1, p.epoch}, /*commit=*/true), ErrorCode::kInvalidProducerIdMapping);
 }
 
 TEST_F(TransactionsTest, ProduceOutsideTheTransactionIsRejected) {
@@ -333,12 +329,13 @@ TEST_F(TransactionsTest, ANewInstanceFencesTheOldOneAndAbortsItsTransaction) {
 TEST_F(TransactionsTest, Kip360EpochBumpAndItsRetry) {
   ProducerIdAndEpoch p = Init("tx");
   auto bump = [&](ProducerIdAndEpoch expected, int16_t version) {
-    Result<InitProducerIdResponse> resp = Call(*client_,
-                                               InitProducerIdRequest{.transactional_id = "tx",
-                                                                     .transaction_timeout_ms = 60000,
-                                                                     .producer_id = expected.id,
-                                                                     .producer_epoch = expected.epoch},
-                                               version);
+    Result<InitProducerIdResponse> resp =
+        Call(*client_,
+             InitProducerIdRequest{.transactional_id = "tx",
+                                   .transaction_timeout_ms = 60000,
+                                   .producer_id = expected.id,
+                                   .producer_epoch = expected.epoch},
+             version);
     EXPECT_TRUE(resp.ok()) << resp.status().ToString();
     return resp.ok() ? *resp : InitProducerIdResponse{};
   };
@@ -416,9 +413,9 @@ TEST_F(TransactionsTest, DescribeProducersShowsTheOpenTransaction) {
   ProducerIdAndEpoch p = Init("tx");
   ASSERT_EQ(Add("tx", p, "t", {0}), ErrorCode::kNone);
   ASSERT_EQ(Produce("tx", p, "t", 0, 0, 3), ErrorCode::kNone);
-  Result<DescribeProducersResponse> resp = Call(
-      *client_,
-      DescribeProducersRequest{.topics = {{.name = "t", .partition_indexes = {0, 9}}}}, 0);
+  Result<DescribeProducersResponse> resp =
+      Call(*client_,
+           DescribeProducersRequest{.topics = {{.name = "t", .partition_indexes = {0, 9}}}}, 0);
   ASSERT_TRUE(resp.ok()) << resp.status().ToString();
   const auto& partitions = resp->topics.at(0).partitions;
   ASSERT_EQ(partitions.size(), 2u);
@@ -494,8 +491,9 @@ TEST_F(TransactionsTest, IdleIdsExpireButOngoingOnesStay) {
   ASSERT_EQ(Add("busy", busy, "t", {0}), ErrorCode::kNone);
   (void)idle;
   // A coordinator over the same logs with an expiration of 1 ms.
-  TransactionCoordinator coordinator(
-      {.logs = &broker_->logs(), .now_ms = [] { return Broker::NowMs() + 10; }, .id_expiration_ms = 1});
+  TransactionCoordinator coordinator({.logs = &broker_->logs(),
+                                      .now_ms = [] { return Broker::NowMs() + 10; },
+                                      .id_expiration_ms = 1});
   ASSERT_TRUE(coordinator.Load().ok());
   coordinator.RemoveExpired();
   std::vector<DescribeTransactionsResponse::TransactionState> s =
@@ -596,12 +594,13 @@ TEST_F(TransactionRestartTest, AnExhaustedEpochGetsANewProducerId) {
   EXPECT_NE(next.id, p.id);
   EXPECT_EQ(next.epoch, 0);
   // A retry of the bump by the old producer (KIP-360) gets the new id too.
-  Result<InitProducerIdResponse> retried = Call(*client_,
-                                                InitProducerIdRequest{.transactional_id = "tx",
-                                                                      .transaction_timeout_ms = 60000,
-                                                                      .producer_id = p.id,
-                                                                      .producer_epoch = 32766},
-                                                4);
+  Result<InitProducerIdResponse> retried =
+      Call(*client_,
+           InitProducerIdRequest{.transactional_id = "tx",
+                                 .transaction_timeout_ms = 60000,
+                                 .producer_id = p.id,
+                                 .producer_epoch = 32766},
+           4);
   ASSERT_TRUE(retried.ok());
   EXPECT_EQ(retried->error_code, ErrorCode::kNone);
   EXPECT_EQ(retried->producer_id, next.id);

@@ -39,11 +39,14 @@ class RequestReplyTest : public ::testing::Test {
     if (replier_.joinable()) replier_.join();
   }
 
-  std::map<std::string, std::string> Props() { return {{"bootstrap.servers", broker_->bootstrap()}}; }
+  std::map<std::string, std::string> Props() {
+    return {{"bootstrap.servers", broker_->bootstrap()}};
+  }
 
   // Answers every request on "requests" with "re: <value>" after `delay`,
   // reading with `isolation`, until the test ends.
-  void StartReplier(std::chrono::milliseconds delay, const std::string& isolation = "read_uncommitted") {
+  void StartReplier(std::chrono::milliseconds delay,
+                    const std::string& isolation = "read_uncommitted") {
     replier_ = std::thread([this, delay, isolation] {
       auto consumer = Consumer::Create({{"bootstrap.servers", broker_->bootstrap()},
                                         {"group.id", "replier"},
@@ -82,7 +85,8 @@ TEST_F(RequestReplyTest, RepliesCompleteTheirOwnRequests) {
   ASSERT_TRUE(rr.ok()) << rr.status().ToString();
   std::vector<std::future<ConsumerRecord>> replies;
   for (int i = 0; i < 10; ++i) {
-    replies.push_back((*rr)->request({.topic = "requests", .value = "chunk " + std::to_string(i)}, 10s));
+    replies.push_back(
+        (*rr)->request({.topic = "requests", .value = "chunk " + std::to_string(i)}, 10s));
   }
   for (int i = 0; i < 10; ++i) {
     ConsumerRecord reply = replies[i].get();
@@ -144,8 +148,7 @@ TEST_F(RequestReplyTest, ARequestInsideAnOpenTransactionIsInvisibleToAReadCommit
   EXPECT_EQ(requests_seen_.load(), 0);  // held back by the open transaction
   ASSERT_TRUE((*txn)->abort_transaction().ok());
   // The helper's own producer is not transactional: its requests get answered.
-  EXPECT_EQ((*rr)->request({.topic = "requests", .value = "plain"}, 10s).get().value,
-            "re: plain");
+  EXPECT_EQ((*rr)->request({.topic = "requests", .value = "plain"}, 10s).get().value, "re: plain");
   EXPECT_EQ(requests_seen_.load(), 1);  // the aborted request never shows
 }
 

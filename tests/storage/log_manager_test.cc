@@ -124,8 +124,7 @@ TEST_F(LogManagerTest, SetTopicConfigsReplacesOverridesAndReachesTheLogs) {
   EXPECT_EQ(manager_->Topic("t")->config.max_message_bytes, 100);
   std::string big = OneRecordBatch(std::string(500, 'x'));
   EXPECT_EQ(manager_->Partition("t", 0)->Append(big, 0).status().code(), Errc::kRecordTooLarge);
-  EXPECT_EQ(manager_->SetTopicConfigs("t", {{"retention.ms", "x"}}).code(),
-            Errc::kInvalidArgument);
+  EXPECT_EQ(manager_->SetTopicConfigs("t", {{"retention.ms", "x"}}).code(), Errc::kInvalidArgument);
 }
 
 TEST_F(LogManagerTest, CheckpointsRecordWhereEachPartitionStands) {

@@ -96,7 +96,7 @@ std::vector<Step> MakePlan(uint64_t seed) {
       plan.push_back(std::move(step));
       continue;
     }
-    step.kind = roll < 55 ? StepKind::kIdempotent
+    step.kind = roll < 55   ? StepKind::kIdempotent
                 : roll < 92 ? StepKind::kTransactional
                             : StepKind::kPlain;
     const int records = 1 + static_cast<int>(rng() % 4);
@@ -152,8 +152,8 @@ bool WriteAck(int fd, const Ack& ack) {
 [[noreturn]] void RunChild(const std::string& root, const std::vector<Step>& plan,
                            FlushPolicy policy, int flush_every, int ack_fd) {
   PosixFileSystem fs(root);
-  Result<std::unique_ptr<PartitionLog>> log = PartitionLog::Open(
-      fs, kDir, KillTestConfig(policy), LogStart{}, [] { return kT0; });
+  Result<std::unique_ptr<PartitionLog>> log =
+      PartitionLog::Open(fs, kDir, KillTestConfig(policy), LogStart{}, [] { return kT0; });
   if (!log.ok()) ::_exit(10);
   for (size_t i = 0; i < plan.size(); ++i) {
     const Step& step = plan[i];
@@ -349,8 +349,7 @@ void ExpectBatchIsStep(const std::string& bytes, const Step& step, size_t index)
 // the batch with the sequence after it is accepted: as a duplicate if it was
 // in flight at the kill and reached the log, else appended at the end.
 void ExpectProducerResumes(PartitionLog& log, const std::vector<Step>& plan, size_t acked,
-                           size_t in_log, const std::vector<int64_t>& base_offsets,
-                           StepKind kind) {
+                           size_t in_log, const std::vector<int64_t>& base_offsets, StepKind kind) {
   SCOPED_TRACE(kind == StepKind::kIdempotent ? "idempotent producer" : "transactional producer");
   std::optional<size_t> last;
   for (size_t i = 0; i < std::min(acked, in_log); ++i) {

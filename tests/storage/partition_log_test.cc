@@ -148,8 +148,7 @@ TEST_F(PartitionLogTest, CorruptOrInvalidBatchesWriteNothing) {
   std::string flipped = good;
   flipped[70] ^= 1;  // inside the records: the CRC fails
   EXPECT_EQ(log_->Append(flipped, 0).status().code(), Errc::kCorruptBatch);
-  EXPECT_EQ(log_->Append(good.substr(0, good.size() - 1), 0).status().code(),
-            Errc::kCorruptBatch);
+  EXPECT_EQ(log_->Append(good.substr(0, good.size() - 1), 0).status().code(), Errc::kCorruptBatch);
   // A good batch followed by a bad one: neither is written.
   EXPECT_EQ(log_->Append(good + flipped, 0).status().code(), Errc::kCorruptBatch);
   std::string control = BuildEndTransactionBatch(
@@ -203,8 +202,12 @@ TEST_F(PartitionLogTest, SequenceGapsAndOldEpochsAreRejectedAndWriteNothing) {
 TEST_F(PartitionLogTest, OpenTransactionHoldsTheLastStableOffset) {
   Open();
   MustAppend({.records = 2});  // 0-1, committed data
-  MustAppend({.records = 2, .producer_id = 5, .epoch = 0, .sequence = 0, .transactional = true,
-              .value_prefix = "t"});  // 2-3
+  MustAppend({.records = 2,
+              .producer_id = 5,
+              .epoch = 0,
+              .sequence = 0,
+              .transactional = true,
+              .value_prefix = "t"});                    // 2-3
   MustAppend({.records = 1, .value_prefix = "after"});  // 4
   EXPECT_EQ(log_->high_watermark(), 5);
   EXPECT_EQ(log_->last_stable_offset(), 2);
@@ -355,8 +358,8 @@ TEST_F(PartitionLogTest, DeleteRecordsMovesTheLogStart) {
 
 TEST_F(PartitionLogTest, FindsOffsetsByTimestamp) {
   Open();
-  MustAppend({.records = 3, .timestamp = kT0});         // 0-2 at T0..T0+2
-  MustAppend({.records = 3, .timestamp = kT0 + 100});   // 3-5 at T0+100..102
+  MustAppend({.records = 3, .timestamp = kT0});        // 0-2 at T0..T0+2
+  MustAppend({.records = 3, .timestamp = kT0 + 100});  // 3-5 at T0+100..102
   auto at = [&](int64_t ts) { return *log_->OffsetForTimestamp(ts); };
   EXPECT_EQ(at(kT0), (TimestampOffset{kT0, 0}));
   EXPECT_EQ(at(kT0 + 1), (TimestampOffset{kT0 + 1, 1}));

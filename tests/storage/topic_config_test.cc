@@ -66,14 +66,14 @@ TEST(TopicConfigTest, CompactionSettingsReachTheLogConfig) {
 }
 
 TEST(TopicConfigTest, BadNamesAndValuesAreInvalidConfig) {
-  for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
-           {"retention.msec", "1"},
-           {"retention.ms", "-2"},
-           {"retention.ms", "soon"},
-           {"segment.bytes", "13"},
-           {"cleanup.policy", "forever"},
-           {"message.timestamp.type", "Now"},
-           {"max.message.bytes", "3000000000"}}) {
+  for (const auto& [name, value] :
+       std::vector<std::pair<std::string, std::string>>{{"retention.msec", "1"},
+                                                        {"retention.ms", "-2"},
+                                                        {"retention.ms", "soon"},
+                                                        {"segment.bytes", "13"},
+                                                        {"cleanup.policy", "forever"},
+                                                        {"message.timestamp.type", "Now"},
+                                                        {"max.message.bytes", "3000000000"}}) {
     Result<LogConfig> c = ApplyTopicConfigs({}, {{name, value}});
     EXPECT_FALSE(c.ok()) << name << "=" << value;
     EXPECT_EQ(c.status().code(), Errc::kInvalidArgument);
