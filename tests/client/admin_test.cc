@@ -13,7 +13,9 @@
 #include <asio/executor_work_guard.hpp>
 #include <asio/io_context.hpp>
 #include <asio/use_future.hpp>
+#include <atomic>
 #include <chrono>
+#include <functional>
 #include <future>
 #include <map>
 #include <thread>
@@ -25,6 +27,7 @@
 #include "protocol/messages/join_group.h"
 #include "protocol/messages/offset_commit.h"
 #include "protocol/messages/sync_group.h"
+#include "tests/client/test_proxy.h"
 #include "tests/testing/test_env.h"
 
 namespace brook::client {
@@ -70,12 +73,15 @@ class RawConnection {
 
 class AdminTest : public ::testing::Test {
  protected:
-  void SetUp() override {
+  void SetUp() override { StartBroker(); }
+
+  void StartBroker(std::function<void(broker::BrokerConfig&)> configure = nullptr) {
     broker::BrokerConfig config;
     config.listener_port = 0;
     config.memory = true;
     config.io_threads = brook::testing::TestIoThreads();
     config.group_initial_rebalance_delay_ms = 0;
+    if (configure) configure(config);
     broker_ = std::make_unique<broker::Broker>(config);
     Status s = broker_->Start();
     ASSERT_TRUE(s.ok()) << s.ToString();
@@ -446,6 +452,49 @@ TEST_F(AdminTest, SeesATransactionAndItsProducer) {
                                       {.isolation = ListOffsetsOptions::Isolation::kReadCommitted});
   ASSERT_TRUE(offsets.ok());
   EXPECT_EQ(offsets->at({"ledger", 1}).offset, 2);
+}
+
+// Every connection goes through a proxy that first refuses (the broker is
+// "down") and then keeps cutting connections: each call retries until it has
+// its answer.
+TEST_F(AdminTest, RetriesThroughLostConnections) {
+  auto proxy = std::make_unique<testing::TestProxy>();
+  proxy->set_target_port(1);  // nothing listens: every connection is cut at once
+  admin_.reset();
+  broker_.reset();
+  StartBroker([&](broker::BrokerConfig& c) { c.advertised_port = proxy->port(); });
+  auto admin = Admin::Create({{"bootstrap.servers", "127.0.0.1:" + std::to_string(proxy->port())},
+                              {"default.api.timeout.ms", "15000"},
+                              {"retry.backoff.ms", "20"}});
+  ASSERT_TRUE(admin.ok()) << admin.status().ToString();
+  std::thread up([&] {
+    std::this_thread::sleep_for(300ms);
+    proxy->set_target_port(broker_->port());
+  });
+  auto created = (*admin)->create_topics({{.name = "late", .num_partitions = 2}});
+  up.join();
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  EXPECT_TRUE(created->at("late").ok()) << created->at("late").ToString();
+
+  std::atomic<bool> done{false};
+  std::thread cutter([&] {
+    while (!done.load()) {
+      std::this_thread::sleep_for(15ms);
+      proxy->DropAll();
+    }
+  });
+  for (int i = 0; i < 20; ++i) {
+    auto offsets = (*admin)->list_offsets({{{"late", 1}, OffsetSpec::Latest()}});
+    ASSERT_TRUE(offsets.ok()) << offsets.status().ToString();
+    EXPECT_TRUE(offsets->at({"late", 1}).status.ok()) << offsets->at({"late", 1}).status.ToString();
+    auto groups = (*admin)->describe_groups({"g"});
+    ASSERT_TRUE(groups.ok()) << groups.status().ToString();
+    EXPECT_EQ(CodeOf(groups->at("g").status), ErrorCode::kGroupIdNotFound);
+  }
+  done.store(true);
+  cutter.join();
+  EXPECT_GT(proxy->drops(), 0);
+  admin->reset();
 }
 
 TEST_F(AdminTest, FailsAsAWholeWhenNoBrokerAnswers) {
