@@ -810,7 +810,7 @@ asio::awaitable<Result<std::map<TopicPartition, Status>>> AdminCore::SendListOff
   req.isolation_level = static_cast<int8_t>(options.isolation);
   req.timeout_ms = static_cast<int32_t>(config_.request_timeout.count());
   int16_t min_version = ListOffsetsRequest::kVersions.min;
-  if (options.isolation == ListOffsetsOptions::Isolation::kReadCommitted) min_version = 2;
+  if (options.isolation == IsolationLevel::kReadCommitted) min_version = 2;
   for (const auto& [topic, partitions] : ByTopic(tps)) {
     ListOffsetsRequest::ListOffsetsTopic t{.name = topic};
     for (int32_t p : partitions) {

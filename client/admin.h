@@ -54,7 +54,7 @@
 
 #include "client/client_config.h"
 #include "client/producer.h"
-#include "client/record_accumulator.h"
+#include "client/topic_partition.h"
 #include "protocol/base/status.h"
 #include "protocol/base/uuid.h"
 
@@ -159,9 +159,7 @@ struct OffsetSpec {
 };
 
 struct ListOffsetsOptions {
-  // TODO(admin): the consumer's IsolationLevel once both are on main (#6).
-  enum class Isolation : int8_t { kReadUncommitted = 0, kReadCommitted = 1 };
-  Isolation isolation = Isolation::kReadUncommitted;
+  IsolationLevel isolation = IsolationLevel::kReadUncommitted;
 };
 
 struct ListOffsetsResultInfo {

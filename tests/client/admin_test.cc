@@ -283,7 +283,7 @@ TEST_F(AdminTest, ListsOffsetsAndDeletesRecordsAfterProducing) {
   ASSERT_TRUE(offsets.ok());
   EXPECT_EQ(offsets->at(p0).offset, 1);  // the first record at or after base + 25
   offsets = admin_->list_offsets({{p0, OffsetSpec::Latest()}},
-                                 {.isolation = ListOffsetsOptions::Isolation::kReadCommitted});
+                                 {.isolation = IsolationLevel::kReadCommitted});
   ASSERT_TRUE(offsets.ok());
   EXPECT_EQ(offsets->at(p0).offset, 5);
 
@@ -449,7 +449,7 @@ TEST_F(AdminTest, SeesATransactionAndItsProducer) {
   EXPECT_FALSE(producers->at({"ledger", 1}).active_producers[0].current_transaction_start_offset);
   // Committed offsets include the marker; read_committed sees up to it.
   auto offsets = admin_->list_offsets({{{"ledger", 1}, OffsetSpec::Latest()}},
-                                      {.isolation = ListOffsetsOptions::Isolation::kReadCommitted});
+                                      {.isolation = IsolationLevel::kReadCommitted});
   ASSERT_TRUE(offsets.ok());
   EXPECT_EQ(offsets->at({"ledger", 1}).offset, 2);
 }
