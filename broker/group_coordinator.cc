@@ -93,6 +93,46 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
          });
 }
 
+// The commits of an OffsetCommit or TxnOffsetCommit request (same field
+// names): per partition, `error` if set, UNKNOWN_TOPIC_OR_PARTITION,
+// OFFSET_METADATA_TOO_LARGE, or a record for __consumer_offsets and the
+// offset to apply once it is written. Fills the response's topics.
+template <typename ReqTopics, typename RespTopics>
+void PlanCommits(const storage::LogManager* logs, const std::string& group_id,
+                 const ReqTopics& topics, ErrorCode error, bool with_leader_epoch, int64_t now,
+                 RespTopics& resp_topics, std::vector<Record>& records,
+                 std::vector<std::pair<TopicPartition, CommittedOffset>>& accepted) {
+  for (const auto& topic : topics) {
+    auto& rt = resp_topics.emplace_back();
+    rt.name = topic.name;
+    for (const auto& p : topic.partitions) {
+      auto& rp = rt.partitions.emplace_back();
+      rp.partition_index = p.partition_index;
+      if (error != ErrorCode::kNone) {
+        rp.error_code = error;
+      } else if (logs == nullptr || logs->Partition(topic.name, p.partition_index) == nullptr) {
+        rp.error_code = ErrorCode::kUnknownTopicOrPartition;
+      } else if (p.committed_metadata && p.committed_metadata->size() > kOffsetMetadataMaxBytes) {
+        rp.error_code = ErrorCode::kOffsetMetadataTooLarge;
+      } else {
+        CommittedOffset c{.offset = p.committed_offset,
+                          .leader_epoch = with_leader_epoch ? p.committed_leader_epoch : -1,
+                          .metadata = p.committed_metadata.value_or(""),
+                          .commit_timestamp = now};
+        records.push_back(
+            {.offset_delta = static_cast<int32_t>(records.size()),
+             .key = EncodeOffsetCommitKey(
+                 {.group = group_id, .topic = topic.name, .partition = p.partition_index}),
+             .value = EncodeOffsetCommitValue({.offset = c.offset,
+                                               .leader_epoch = c.leader_epoch,
+                                               .metadata = c.metadata,
+                                               .commit_timestamp = c.commit_timestamp})});
+        accepted.push_back({{topic.name, p.partition_index}, std::move(c)});
+      }
+    }
+  }
+}
+
 struct LogEscaped {
   void operator()(std::exception_ptr e) const {
     if (!e) return;
@@ -806,38 +846,10 @@ asio::awaitable<OffsetCommitResponse> GroupCoordinator::DoOffsetCommit(OffsetCom
 
   OffsetCommitResponse resp;
   std::vector<Record> records;
-  std::vector<std::pair<std::pair<std::string, int32_t>, CommittedOffset>> accepted;
+  std::vector<std::pair<TopicPartition, CommittedOffset>> accepted;
   const int64_t now = options_.now_ms != nullptr ? options_.now_ms() : 0;
-  for (const auto& topic : req.topics) {
-    auto& rt = resp.topics.emplace_back();
-    rt.name = topic.name;
-    for (const auto& p : topic.partitions) {
-      auto& rp = rt.partitions.emplace_back();
-      rp.partition_index = p.partition_index;
-      if (error != ErrorCode::kNone) {
-        rp.error_code = error;
-      } else if (options_.logs == nullptr ||
-                 options_.logs->Partition(topic.name, p.partition_index) == nullptr) {
-        rp.error_code = ErrorCode::kUnknownTopicOrPartition;
-      } else if (p.committed_metadata && p.committed_metadata->size() > kOffsetMetadataMaxBytes) {
-        rp.error_code = ErrorCode::kOffsetMetadataTooLarge;
-      } else {
-        CommittedOffset c{.offset = p.committed_offset,
-                          .leader_epoch = version >= 6 ? p.committed_leader_epoch : -1,
-                          .metadata = p.committed_metadata.value_or(""),
-                          .commit_timestamp = now};
-        records.push_back(
-            {.offset_delta = static_cast<int32_t>(records.size()),
-             .key = EncodeOffsetCommitKey(
-                 {.group = req.group_id, .topic = topic.name, .partition = p.partition_index}),
-             .value = EncodeOffsetCommitValue({.offset = c.offset,
-                                               .leader_epoch = c.leader_epoch,
-                                               .metadata = c.metadata,
-                                               .commit_timestamp = c.commit_timestamp})});
-        accepted.push_back({{topic.name, p.partition_index}, std::move(c)});
-      }
-    }
-  }
+  PlanCommits(options_.logs, req.group_id, req.topics, error, version >= 6, now, resp.topics,
+              records, accepted);
   if (records.empty()) co_return resp;
   const Appended appended = AppendRecords(req.group_id, records);
   if (appended.error != ErrorCode::kNone) {
@@ -1056,36 +1068,8 @@ asio::awaitable<TxnOffsetCommitResponse> GroupCoordinator::DoTxnOffsetCommit(
   std::vector<Record> records;
   std::vector<std::pair<TopicPartition, CommittedOffset>> accepted;
   const int64_t now = options_.now_ms != nullptr ? options_.now_ms() : 0;
-  for (const auto& topic : req.topics) {
-    auto& rt = resp.topics.emplace_back();
-    rt.name = topic.name;
-    for (const auto& p : topic.partitions) {
-      auto& rp = rt.partitions.emplace_back();
-      rp.partition_index = p.partition_index;
-      if (error != ErrorCode::kNone) {
-        rp.error_code = error;
-      } else if (options_.logs == nullptr ||
-                 options_.logs->Partition(topic.name, p.partition_index) == nullptr) {
-        rp.error_code = ErrorCode::kUnknownTopicOrPartition;
-      } else if (p.committed_metadata && p.committed_metadata->size() > kOffsetMetadataMaxBytes) {
-        rp.error_code = ErrorCode::kOffsetMetadataTooLarge;
-      } else {
-        CommittedOffset c{.offset = p.committed_offset,
-                          .leader_epoch = version >= 2 ? p.committed_leader_epoch : -1,
-                          .metadata = p.committed_metadata.value_or(""),
-                          .commit_timestamp = now};
-        records.push_back(
-            {.offset_delta = static_cast<int32_t>(records.size()),
-             .key = EncodeOffsetCommitKey(
-                 {.group = req.group_id, .topic = topic.name, .partition = p.partition_index}),
-             .value = EncodeOffsetCommitValue({.offset = c.offset,
-                                               .leader_epoch = c.leader_epoch,
-                                               .metadata = c.metadata,
-                                               .commit_timestamp = c.commit_timestamp})});
-        accepted.push_back({{topic.name, p.partition_index}, std::move(c)});
-      }
-    }
-  }
+  PlanCommits(options_.logs, req.group_id, req.topics, error, version >= 2, now, resp.topics,
+              records, accepted);
   if (records.empty()) co_return resp;
 
   Appended appended;
