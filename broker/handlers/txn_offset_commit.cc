@@ -12,22 +12,14 @@
 #include "broker/broker.h"
 #include "broker/group_coordinator.h"
 #include "broker/handlers/handlers.h"
+#include "broker/handlers/partition_errors.h"
 
 namespace brook::broker {
 
 asio::awaitable<TxnOffsetCommitResponse> HandleTxnOffsetCommit(RequestContext& ctx,
                                                                TxnOffsetCommitRequest req) {
   if (req.group_id.empty()) {
-    TxnOffsetCommitResponse resp;
-    for (const auto& topic : req.topics) {
-      auto& t = resp.topics.emplace_back();
-      t.name = topic.name;
-      for (const auto& p : topic.partitions) {
-        t.partitions.push_back(
-            {.partition_index = p.partition_index, .error_code = ErrorCode::kInvalidGroupId});
-      }
-    }
-    co_return resp;
+    co_return EveryPartitionFails<TxnOffsetCommitResponse>(req, ErrorCode::kInvalidGroupId);
   }
   co_return co_await ctx.broker().groups().TxnOffsetCommit(std::move(req), ctx.api_version());
 }
