@@ -133,7 +133,8 @@ TEST_F(ClientConformanceTest, ReadCommittedSeesCommittedTransactionsAndNotTheAbo
     Status begun = producer->begin_transaction();
     ASSERT_TRUE(begun.ok()) << begun.ToString();
     std::vector<std::future<RecordMetadata>> sent;
-    for (const std::string& v : values) sent.push_back(producer->send({.topic = topic, .value = v}));
+    for (const std::string& v : values)
+      sent.push_back(producer->send({.topic = topic, .value = v}));
     if (commit) {
       Status s = producer->commit_transaction();
       ASSERT_TRUE(s.ok()) << s.ToString();

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdint>
@@ -24,7 +25,6 @@
 #include <optional>
 #include <string>
 #include <thread>
-#include <unistd.h>
 #include <utility>
 #include <vector>
 
@@ -46,13 +46,12 @@ using testing::RawClient;
 // Skips the test with the reason when the broker serves no version of `Req`
 // in [lo, hi] that Brook's messages also speak. The embedded broker must
 // serve every scenario, so there the same condition fails the test instead.
-#define CONFORMANCE_REQUIRE_API(Req, lo, hi)                                         \
-  do {                                                                               \
-    if (std::string why_ = Lacks(Req::kApiKey, Req::kVersions, (lo), (hi));          \
-        !why_.empty()) {                                                             \
-      if (embedded()) FAIL() << why_ << " (the embedded broker must serve it)";      \
-      GTEST_SKIP() << why_;                                                          \
-    }                                                                                \
+#define CONFORMANCE_REQUIRE_API(Req, lo, hi)                                                 \
+  do {                                                                                       \
+    if (std::string why_ = Lacks(Req::kApiKey, Req::kVersions, (lo), (hi)); !why_.empty()) { \
+      if (embedded()) FAIL() << why_ << " (the embedded broker must serve it)";              \
+      GTEST_SKIP() << why_;                                                                  \
+    }                                                                                        \
   } while (0)
 
 // Milliseconds since the epoch: records get recent timestamps so that no
@@ -88,10 +87,8 @@ inline bool Transient(ErrorCode code) {
     case ErrorCode::kNotCoordinator:
     case ErrorCode::kConcurrentTransactions:
     case ErrorCode::kRequestTimedOut:
-    case ErrorCode::kNotEnoughReplicas:
-      return true;
-    default:
-      return false;
+    case ErrorCode::kNotEnoughReplicas: return true;
+    default: return false;
   }
 }
 
@@ -170,11 +167,11 @@ class ConformanceTest : public ::testing::Test {
     }
     Status c = bootstrap_.Connect(host_, port_);
     ASSERT_TRUE(c.ok()) << "connecting to " << bootstrap() << ": " << c.ToString();
-    Result<ApiVersionsResponse> versions = Call(
-        bootstrap_,
-        ApiVersionsRequest{.client_software_name = "brook-conformance",
-                           .client_software_version = "1.0"},
-        3);
+    Result<ApiVersionsResponse> versions =
+        Call(bootstrap_,
+             ApiVersionsRequest{.client_software_name = "brook-conformance",
+                                .client_software_version = "1.0"},
+             3);
     ASSERT_TRUE(versions.ok()) << versions.status().ToString();
     ASSERT_EQ(versions->error_code, ErrorCode::kNone);
     for (const auto& api : versions->api_keys) {
@@ -328,8 +325,8 @@ class ConformanceTest : public ::testing::Test {
           return Found{resp->error_code, resp->node_id, resp->host, resp->port};
         },
         [](const Found& f) { return f.error == ErrorCode::kNone; });
-    EXPECT_EQ(found.error, ErrorCode::kNone) << "FindCoordinator " << key << ": "
-                                             << ErrorName(found.error);
+    EXPECT_EQ(found.error, ErrorCode::kNone)
+        << "FindCoordinator " << key << ": " << ErrorName(found.error);
     if (found.error != ErrorCode::kNone) return bootstrap_;
     addresses_[found.node_id] = {found.host, static_cast<uint16_t>(found.port)};
     return Node(found.node_id);
@@ -374,7 +371,8 @@ class ConformanceTest : public ::testing::Test {
       std::optional<std::string> transactional_id = std::nullopt) {
     int16_t v = version.value_or(Highest<ProduceRequest>());
     ProduceRequest req{.transactional_id = transactional_id, .acks = -1, .timeout_ms = 10000};
-    req.topic_data.push_back({.name = topic, .partition_data = {{.index = partition, .records = records}}});
+    req.topic_data.push_back(
+        {.name = topic, .partition_data = {{.index = partition, .records = records}}});
     using Answer = ProduceResponse::PartitionProduceResponse;
     return Eventually(
         [&] {
@@ -395,10 +393,8 @@ class ConformanceTest : public ::testing::Test {
   FetchedPartition Fetch(const std::string& topic, int32_t partition, int64_t offset,
                          int8_t isolation, std::optional<int16_t> version = std::nullopt) {
     int16_t v = version.value_or(Highest<FetchRequest>());
-    FetchRequest req{.max_wait_ms = 100,
-                     .min_bytes = 1,
-                     .max_bytes = 1 << 20,
-                     .isolation_level = isolation};
+    FetchRequest req{
+        .max_wait_ms = 100, .min_bytes = 1, .max_bytes = 1 << 20, .isolation_level = isolation};
     FetchRequest::FetchTopic t;
     if (v >= 13) {
       t.topic_id = TopicId(topic);
@@ -442,10 +438,10 @@ class ConformanceTest : public ::testing::Test {
     int16_t v = Highest<InitProducerIdRequest>();
     auto resp = Eventually(
         [&] {
-          return Call(client,
-                      InitProducerIdRequest{.transactional_id = txn_id,
-                                            .transaction_timeout_ms = 60000},
-                      v);
+          return Call(
+              client,
+              InitProducerIdRequest{.transactional_id = txn_id, .transaction_timeout_ms = 60000},
+              v);
         },
         [](const Result<InitProducerIdResponse>& r) {
           return !r.ok() || !Transient(r->error_code);
@@ -465,14 +461,13 @@ class ConformanceTest : public ::testing::Test {
                                   .producer_id = p.id,
                                   .producer_epoch = p.epoch,
                                   .topics = {{.name = topic, .partitions = {partition}}}};
-    auto resp = Eventually([&] { return Call(coordinator, req, v); },
-                           [](const Result<AddPartitionsToTxnResponse>& r) {
-                             return !r.ok() || r->results_by_topic.size() != 1 ||
-                                    r->results_by_topic[0].results_by_partition.size() != 1 ||
-                                    !Transient(r->results_by_topic[0]
-                                                   .results_by_partition[0]
-                                                   .partition_error_code);
-                           });
+    auto resp = Eventually(
+        [&] { return Call(coordinator, req, v); },
+        [](const Result<AddPartitionsToTxnResponse>& r) {
+          return !r.ok() || r->results_by_topic.size() != 1 ||
+                 r->results_by_topic[0].results_by_partition.size() != 1 ||
+                 !Transient(r->results_by_topic[0].results_by_partition[0].partition_error_code);
+        });
     EXPECT_TRUE(resp.ok()) << resp.status().ToString();
     if (!resp.ok() || resp->results_by_topic.size() != 1 ||
         resp->results_by_topic[0].results_by_partition.size() != 1) {

@@ -164,13 +164,13 @@ TEST_F(ProtocolConformanceTest, ListOffsetsFindsEarliestLatestAndMaxTimestamp) {
   }
   auto list = [&](int64_t timestamp, int16_t version) {
     ListOffsetsRequest req{.replica_id = -1};
-    req.topics.push_back({.name = topic, .partitions = {{.partition_index = 0,
-                                                         .timestamp = timestamp}}});
+    req.topics.push_back(
+        {.name = topic, .partitions = {{.partition_index = 0, .timestamp = timestamp}}});
     Result<ListOffsetsResponse> resp = Call(Leader(topic, 0), req, version);
     EXPECT_TRUE(resp.ok()) << resp.status().ToString();
     if (!resp.ok() || resp->topics.size() != 1 || resp->topics[0].partitions.size() != 1) {
-      return ListOffsetsResponse::ListOffsetsPartitionResponse{
-          .error_code = ErrorCode::kUnknownServerError};
+      return ListOffsetsResponse::ListOffsetsPartitionResponse{.error_code =
+                                                                   ErrorCode::kUnknownServerError};
     }
     return resp->topics[0].partitions[0];
   };
@@ -242,6 +242,13 @@ TEST_F(ProtocolConformanceTest, IdempotentProduceAnswersADuplicateWithItsOffsetA
             (std::vector<std::string>{"a0", "a1", "a2", "b0", "b1", "b2", "d0", "d1", "d2"}));
 }
 
+// ConsumerProtocolSubscription v0: no topics, null user data.
+const std::string kEmptySubscription(
+    "\x00\x00"
+    "\x00\x00\x00\x00"
+    "\xff\xff\xff\xff",
+    10);
+
 TEST_F(ProtocolConformanceTest, JoinGroupWithoutAMemberIdIsAskedToJoinAgainWithOne) {
   // MEMBER_ID_REQUIRED is JoinGroup v4+ (KIP-394).
   CONFORMANCE_REQUIRE_API(JoinGroupRequest, 4, JoinGroupRequest::kVersions.max);
@@ -253,7 +260,7 @@ TEST_F(ProtocolConformanceTest, JoinGroupWithoutAMemberIdIsAskedToJoinAgainWithO
                        .rebalance_timeout_ms = 10000,
                        .member_id = "",
                        .protocol_type = "consumer",
-                       .protocols = {{.name = "range", .metadata = std::string("\0\0\0\0\0\0", 6)}}};
+                       .protocols = {{.name = "range", .metadata = kEmptySubscription}}};
   Result<JoinGroupResponse> first = SlowCall(coordinator, req, v, 30s);
   ASSERT_TRUE(first.ok()) << first.status().ToString();
   EXPECT_EQ(first->error_code, ErrorCode::kMemberIdRequired) << ErrorName(first->error_code);
@@ -294,25 +301,23 @@ TEST_F(ProtocolConformanceTest, OffsetCommitThenOffsetFetchReturnsTheOffsetsAtEv
 
   // A standalone commit: no member, generation -1 (what assign() users send).
   OffsetCommitRequest commit{.group_id = group, .generation_id_or_member_epoch = -1};
-  commit.topics.push_back({.name = topic,
-                           .partitions = {{.partition_index = 0,
-                                           .committed_offset = 5,
-                                           .committed_metadata = "five"},
-                                          {.partition_index = 1,
-                                           .committed_offset = 7,
-                                           .committed_metadata = "seven"}}});
-  auto committed = Eventually(
-      [&] { return Call(coordinator, commit, Highest<OffsetCommitRequest>()); },
-      [](const Result<OffsetCommitResponse>& r) {
-        return !r.ok() || r->topics.empty() || r->topics[0].partitions.empty() ||
-               !Transient(r->topics[0].partitions[0].error_code);
-      });
+  commit.topics.push_back(
+      {.name = topic,
+       .partitions = {
+           {.partition_index = 0, .committed_offset = 5, .committed_metadata = "five"},
+           {.partition_index = 1, .committed_offset = 7, .committed_metadata = "seven"}}});
+  auto committed =
+      Eventually([&] { return Call(coordinator, commit, Highest<OffsetCommitRequest>()); },
+                 [](const Result<OffsetCommitResponse>& r) {
+                   return !r.ok() || r->topics.empty() || r->topics[0].partitions.empty() ||
+                          !Transient(r->topics[0].partitions[0].error_code);
+                 });
   ASSERT_TRUE(committed.ok()) << committed.status().ToString();
   ASSERT_EQ(committed->topics.size(), 1u);
   ASSERT_EQ(committed->topics[0].partitions.size(), 2u);
   for (const auto& p : committed->topics[0].partitions) {
-    EXPECT_EQ(p.error_code, ErrorCode::kNone) << "partition " << p.partition_index << ": "
-                                              << ErrorName(p.error_code);
+    EXPECT_EQ(p.error_code, ErrorCode::kNone)
+        << "partition " << p.partition_index << ": " << ErrorName(p.error_code);
   }
 
   struct Seen {
@@ -324,10 +329,9 @@ TEST_F(ProtocolConformanceTest, OffsetCommitThenOffsetFetchReturnsTheOffsetsAtEv
     SCOPED_TRACE("OffsetFetch v" + std::to_string(v));
     OffsetFetchRequest fetch;
     if (v >= 8) {
-      fetch.groups.push_back(
-          {.group_id = group,
-           .topics = std::vector<OffsetFetchRequest::OffsetFetchRequestTopics>{
-               {.name = topic, .partition_indexes = {0, 1, 2}}}});
+      fetch.groups.push_back({.group_id = group,
+                              .topics = std::vector<OffsetFetchRequest::OffsetFetchRequestTopics>{
+                                  {.name = topic, .partition_indexes = {0, 1, 2}}}});
     } else {
       fetch.group_id = group;
       fetch.topics = std::vector<OffsetFetchRequest::OffsetFetchRequestTopic>{
@@ -379,22 +383,21 @@ TEST_F(ProtocolConformanceTest, CreateTopicsRefusesADuplicateAndAnInvalidConfigP
   for (int16_t v : {Lowest<CreateTopicsRequest>(), Highest<CreateTopicsRequest>()}) {
     SCOPED_TRACE("CreateTopics v" + std::to_string(v));
     std::string fresh_v = fresh + "-v" + std::to_string(v);
-    auto results = CreateTopics(
-        {{.name = existing, .num_partitions = 1, .replication_factor = -1},
-         {.name = fresh_v, .num_partitions = 2, .replication_factor = -1},
-         {.name = bad_value,
-          .num_partitions = 1,
-          .replication_factor = -1,
-          .configs = {{.name = "cleanup.policy", .value = "sometimes"}}},
-         {.name = bad_number,
-          .num_partitions = 1,
-          .replication_factor = -1,
-          .configs = {{.name = "retention.ms", .value = "soon"}}},
-         {.name = unknown_name,
-          .num_partitions = 1,
-          .replication_factor = -1,
-          .configs = {{.name = "no.such.config", .value = "1"}}}},
-        v);
+    auto results = CreateTopics({{.name = existing, .num_partitions = 1, .replication_factor = -1},
+                                 {.name = fresh_v, .num_partitions = 2, .replication_factor = -1},
+                                 {.name = bad_value,
+                                  .num_partitions = 1,
+                                  .replication_factor = -1,
+                                  .configs = {{.name = "cleanup.policy", .value = "sometimes"}}},
+                                 {.name = bad_number,
+                                  .num_partitions = 1,
+                                  .replication_factor = -1,
+                                  .configs = {{.name = "retention.ms", .value = "soon"}}},
+                                 {.name = unknown_name,
+                                  .num_partitions = 1,
+                                  .replication_factor = -1,
+                                  .configs = {{.name = "no.such.config", .value = "1"}}}},
+                                v);
     std::map<std::string, ErrorCode> by_name;
     for (const auto& r : results) by_name[r.name] = r.error_code;
     ASSERT_EQ(by_name.size(), 5u);
@@ -450,11 +453,11 @@ class TransactionConformanceTest : public ConformanceTest {
   ProducerIdAndEpoch producer_;
 };
 
-#define REQUIRE_TRANSACTIONS()                                                              \
-  do {                                                                                      \
-    CONFORMANCE_REQUIRE_API(InitProducerIdRequest, 0, InitProducerIdRequest::kVersions.max); \
-    CONFORMANCE_REQUIRE_API(AddPartitionsToTxnRequest, 0, 3);                               \
-    CONFORMANCE_REQUIRE_API(EndTxnRequest, 0, EndTxnRequest::kVersions.max);                \
+#define REQUIRE_TRANSACTIONS()                                                                 \
+  do {                                                                                         \
+    CONFORMANCE_REQUIRE_API(InitProducerIdRequest, 0, InitProducerIdRequest::kVersions.max);   \
+    CONFORMANCE_REQUIRE_API(AddPartitionsToTxnRequest, 0, 3);                                  \
+    CONFORMANCE_REQUIRE_API(EndTxnRequest, 0, EndTxnRequest::kVersions.max);                   \
     CONFORMANCE_REQUIRE_API(FindCoordinatorRequest, 1, FindCoordinatorRequest::kVersions.max); \
   } while (0)
 
@@ -471,8 +474,7 @@ TEST_F(TransactionConformanceTest, CommittedRecordsAppearToReadCommittedOnceTheL
   FetchedPartition dirty = Fetch(topic_, 0, 0, /*isolation=*/0);
   EXPECT_EQ(Values(dirty.records), (std::vector<std::string>{"c0", "c1"}));
 
-  ASSERT_EQ(EndTxn(Coordinator(txn_id_, 1), txn_id_, producer_, /*commit=*/true),
-            ErrorCode::kNone);
+  ASSERT_EQ(EndTxn(Coordinator(txn_id_, 1), txn_id_, producer_, /*commit=*/true), ErrorCode::kNone);
   // Two records and the commit marker.
   FetchedPartition done = FetchCommittedUntilLso(topic_, 0, 3);
   EXPECT_EQ(done.error, ErrorCode::kNone);
@@ -511,8 +513,7 @@ TEST_F(TransactionConformanceTest, AnAbortIsListedToReadCommittedFetchesOnly) {
   // A committed transaction after the aborted one: the list still names
   // only the aborted one, from offset 0.
   ASSERT_NO_FATAL_FAILURE(Begin({"c0"}, 2));
-  ASSERT_EQ(EndTxn(Coordinator(txn_id_, 1), txn_id_, producer_, /*commit=*/true),
-            ErrorCode::kNone);
+  ASSERT_EQ(EndTxn(Coordinator(txn_id_, 1), txn_id_, producer_, /*commit=*/true), ErrorCode::kNone);
   FetchedPartition both = FetchCommittedUntilLso(topic_, 0, 5);
   ASSERT_TRUE(both.aborted.has_value());
   ASSERT_EQ(both.aborted->size(), 1u);
@@ -535,8 +536,7 @@ TEST_F(TransactionConformanceTest, EndTxnRetriedAfterItSucceededSucceedsAgain) {
   EXPECT_EQ(Values(done.records), (std::vector<std::string>{"r0"}));
   EXPECT_EQ(done.control_batches, 1);  // one marker, not two
   // Aborting what was committed is refused.
-  EXPECT_EQ(EndTxn(coordinator, txn_id_, producer_, /*commit=*/false),
-            ErrorCode::kInvalidTxnState);
+  EXPECT_EQ(EndTxn(coordinator, txn_id_, producer_, /*commit=*/false), ErrorCode::kInvalidTxnState);
 }
 
 }  // namespace
