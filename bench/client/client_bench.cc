@@ -9,9 +9,10 @@
 //            batch.size=16384, compression none; the clock stops when every
 //            delivery is acknowledged (flush). Connecting and getting the
 //            producer id are done (one record, flushed) before the clock.
-//   consume  N records from offset 0 of the 3 partitions, assigned (no
-//            group.id for librdkafka's sake, nothing committed), CRCs checked on both sides (Java's
-//            and Brook's default); the clock runs from assign() to the N-th record.
+//   consume  N records from offset 0 of the 3 partitions, assigned (a
+//            group.id, as librdkafka's assign() needs one, nothing committed),
+//            CRCs checked on both sides (Java's and Brook's default); the
+//            clock runs from assign() to the N-th record.
 // Each measurement alternates the two clients over 3 rounds and keeps the
 // best of each (the machine is shared and noisy: read the ratios). It prints
 // msgs/s and MB/s (value bytes, 10^6) of both, the ratio Brook/librdkafka,
