@@ -19,9 +19,12 @@
 // and a line naming the rows where Brook is slower.
 //
 //   client-bench [--broker BROKER_BINARY] [--scale X] [--only memory|disk]
+//                [--value 1024|100] [--client brook|librdkafka]
 //
 // BROKER_BINARY defaults to ../broker/brook-broker next to this binary;
-// --scale multiplies the message counts.
+// --scale multiplies the message counts; --only, --value and --client run a
+// part of it (to profile one client: perf record -g client-bench --client
+// brook --value 100 --only memory).
 #include <fcntl.h>
 #include <librdkafka/rdkafka.h>
 #include <netinet/in.h>
@@ -39,6 +42,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <memory>
 #include <sstream>
@@ -341,6 +345,8 @@ struct Row {
   double rd_s;
 };
 
+constexpr double kNotRun = std::numeric_limits<double>::infinity();
+
 void PrintRow(const Row& r) {
   auto rate = [&](double s) { return static_cast<double>(r.count) / s; };
   auto mbps = [&](double s) { return static_cast<double>(r.count * r.value_size) / s / 1e6; };
@@ -350,31 +356,48 @@ void PrintRow(const Row& r) {
   std::fflush(stdout);
 }
 
-void Measure(const std::string& target, const std::string& bootstrap, double scale,
+struct Options {
+  double scale = 1;
+  std::string only;    // memory, disk; empty: both
+  size_t value = 0;    // 1024, 100; 0: both
+  std::string client;  // brook, librdkafka; empty: both
+};
+
+void Measure(const std::string& target, const std::string& bootstrap, const Options& options,
              std::vector<Row>* rows) {
   struct Load {
     size_t value_size;
     int64_t count;
   };
+  const bool brook = options.client != "librdkafka";
+  const bool rdkafka = options.client != "brook";
+  const double scale = options.scale;
   for (Load load : {Load{1024, 300000}, Load{100, 1200000}}) {
+    if (options.value != 0 && options.value != load.value_size) continue;
     const std::string topic = "client-bench-" + std::to_string(load.value_size);
     CreateTopic(bootstrap, topic);
     const std::string value(load.value_size, 'v');
     const int64_t count = std::max<int64_t>(kPartitions, static_cast<int64_t>(load.count * scale));
     // Alternating rounds, best (shortest) of each; every round appends N
     // records, so the consumers below have 2 * kRounds * N to read from.
-    Row produce{target, load.value_size, "produce", count, 1e9, 1e9};
+    Row produce{target, load.value_size, "produce", count, kNotRun, kNotRun};
     for (int round = 0; round < kRounds; ++round) {
-      produce.brook_s = std::min(produce.brook_s, BrookProduce(bootstrap, topic, count, value));
-      produce.rd_s = std::min(produce.rd_s, RdProduce(bootstrap, topic, count, value));
+      if (brook) {
+        produce.brook_s = std::min(produce.brook_s, BrookProduce(bootstrap, topic, count, value));
+      }
+      if (rdkafka) produce.rd_s = std::min(produce.rd_s, RdProduce(bootstrap, topic, count, value));
     }
     PrintRow(produce);
     rows->push_back(produce);
-    Row consume{target, load.value_size, "consume", count, 1e9, 1e9};
+    Row consume{target, load.value_size, "consume", count, kNotRun, kNotRun};
     for (int round = 0; round < kRounds; ++round) {
-      consume.brook_s =
-          std::min(consume.brook_s, BrookConsume(bootstrap, topic, count, load.value_size));
-      consume.rd_s = std::min(consume.rd_s, RdConsume(bootstrap, topic, count, load.value_size));
+      if (brook) {
+        consume.brook_s =
+            std::min(consume.brook_s, BrookConsume(bootstrap, topic, count, load.value_size));
+      }
+      if (rdkafka) {
+        consume.rd_s = std::min(consume.rd_s, RdConsume(bootstrap, topic, count, load.value_size));
+      }
     }
     PrintRow(consume);
     rows->push_back(consume);
@@ -385,25 +408,34 @@ void Measure(const std::string& target, const std::string& bootstrap, double sca
 
 int main(int argc, char** argv) {
   const char* usage =
-      "usage: client-bench [--broker BROKER_BINARY] [--scale X] [--only memory|disk]";
+      "usage: client-bench [--broker BROKER_BINARY] [--scale X] [--only memory|disk] "
+      "[--value 1024|100] [--client brook|librdkafka]";
   std::string broker_binary =
       (std::filesystem::canonical("/proc/self/exe").parent_path() / "../broker/brook-broker")
           .lexically_normal()
           .string();
-  double scale = 1;
-  std::string only;
+  Options options;
   if (argc % 2 == 0) Die(usage);
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
     if (flag == "--broker") {
       broker_binary = argv[i + 1];
     } else if (flag == "--scale") {
-      scale = std::atof(argv[i + 1]);
+      options.scale = std::atof(argv[i + 1]);
     } else if (flag == "--only") {
-      only = argv[i + 1];
+      options.only = argv[i + 1];
+    } else if (flag == "--value") {
+      options.value = std::strtoul(argv[i + 1], nullptr, 10);
+    } else if (flag == "--client") {
+      options.client = argv[i + 1];
     } else {
       Die(usage);
     }
+  }
+  if ((options.only != "" && options.only != "memory" && options.only != "disk") ||
+      (options.value != 0 && options.value != 1024 && options.value != 100) ||
+      (options.client != "" && options.client != "brook" && options.client != "librdkafka")) {
+    Die(usage);
   }
   if (::access(broker_binary.c_str(), X_OK) != 0) Die("no broker binary at " + broker_binary);
 
@@ -417,25 +449,27 @@ int main(int argc, char** argv) {
   std::fflush(stdout);
   std::vector<Row> rows;
   const Clock::time_point start = Clock::now();
-  if (only.empty() || only == "memory") {
+  if (options.only.empty() || options.only == "memory") {
     BrokerProcess broker(broker_binary, Storage::kMemory);
-    Measure("memory", broker.bootstrap(), scale, &rows);
+    Measure("memory", broker.bootstrap(), options, &rows);
   }
-  if (only.empty() || only == "disk") {
+  if (options.only.empty() || options.only == "disk") {
     BrokerProcess broker(broker_binary, Storage::kDisk);
-    Measure("disk", broker.bootstrap(), scale, &rows);
+    Measure("disk", broker.bootstrap(), options, &rows);
   }
   std::string slower;
   for (const Row& r : rows) {
     const double ratio = r.rd_s / r.brook_s;
-    if (ratio < 1) {
+    if (ratio < 1 && r.brook_s != kNotRun && r.rd_s != kNotRun) {
       char item[96];
       std::snprintf(item, sizeof(item), "%s%s %zu B %s (%.2fx)", slower.empty() ? "" : ", ",
                     r.target.c_str(), r.value_size, r.op.c_str(), ratio);
       slower += item;
     }
   }
-  if (slower.empty()) {
+  if (!options.client.empty()) {
+    std::printf("One client only (--client %s): no comparison.\n", options.client.c_str());
+  } else if (slower.empty()) {
     std::printf("Brook's client is at least as fast as librdkafka on every row.\n");
   } else {
     std::printf("Brook's client is slower than librdkafka on: %s.\n", slower.c_str());
