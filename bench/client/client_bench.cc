@@ -60,8 +60,21 @@ constexpr int kRounds = 3;
 constexpr int kPartitions = 3;
 constexpr auto kDeadline = std::chrono::seconds(60);  // per measurement
 
+// The running brook-broker child and its directory, stopped and removed by
+// Die too (exit() skips destructors).
+pid_t g_broker_pid = -1;
+std::string* g_broker_dir = nullptr;
+
 [[noreturn]] void Die(const std::string& what) {
   std::fprintf(stderr, "client-bench: %s\n", what.c_str());
+  if (g_broker_pid > 0) {
+    ::kill(g_broker_pid, SIGTERM);
+    ::waitpid(g_broker_pid, nullptr, 0);
+  }
+  if (g_broker_dir != nullptr) {
+    std::error_code ec;
+    std::filesystem::remove_all(*g_broker_dir, ec);
+  }
   std::exit(1);
 }
 
@@ -76,6 +89,7 @@ class BrokerProcess {
     char tmpl[] = "/tmp/brook-client-bench-XXXXXX";
     if (::mkdtemp(tmpl) == nullptr) Die("mkdtemp");
     dir_ = tmpl;
+    g_broker_dir = &dir_;
     const std::string log = dir_ + "/broker.log";
     bootstrap_ = "127.0.0.1:" + std::to_string(FreePort());
     std::vector<std::string> args = {binary, "--listen", bootstrap_};
@@ -87,6 +101,7 @@ class BrokerProcess {
     }
     pid_ = ::fork();
     if (pid_ < 0) Die("fork");
+    if (pid_ > 0) g_broker_pid = pid_;
     if (pid_ == 0) {
       int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
       ::dup2(fd, 1);
@@ -106,19 +121,25 @@ class BrokerProcess {
       int status = 0;
       if (::waitpid(pid_, &status, WNOHANG) == pid_) {
         pid_ = -1;
+        g_broker_pid = -1;
         Die("brook-broker exited: " + text.str());
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
-    Die("brook-broker did not start within 15 s (" + log + ")");
+    std::ifstream in(log);
+    std::stringstream text;
+    text << in.rdbuf();
+    Die("brook-broker did not start within 15 s: " + text.str());
   }
   ~BrokerProcess() {
     if (pid_ > 0) {
       ::kill(pid_, SIGTERM);
       ::waitpid(pid_, nullptr, 0);
+      g_broker_pid = -1;
     }
     std::error_code ec;
     std::filesystem::remove_all(dir_, ec);
+    g_broker_dir = nullptr;
   }
   BrokerProcess(const BrokerProcess&) = delete;
   BrokerProcess& operator=(const BrokerProcess&) = delete;
