@@ -8,16 +8,13 @@
 #include <string>
 
 #include "broker/broker.h"
+#include "broker/handlers/alter_resource.h"
 #include "broker/handlers/handlers.h"
 #include "storage/errors.h"
 #include "storage/log_manager.h"
-#include "storage/topic_config.h"
 
 namespace brook::broker {
 namespace {
-
-constexpr int8_t kTopicResource = 2;
-constexpr int8_t kBrokerResource = 4;
 
 using ResourceResult = AlterConfigsResponse::AlterConfigsResourceResponse;
 
@@ -38,26 +35,12 @@ ResourceResult AlterOne(Broker& broker, const AlterConfigsRequest::AlterConfigsR
     out.error_message = std::move(message);
     return out;
   };
-  if (r.resource_type == kBrokerResource) {
-    const std::string node = std::to_string(broker.config().node_id);
-    if (!r.resource_name.empty() && r.resource_name != node) {
-      return fail(ErrorCode::kInvalidRequest, "Unexpected broker id, expected " + node +
-                                                  " or empty string, but received " +
-                                                  r.resource_name);
-    }
-    if (r.configs.empty()) return out;
-    return fail(ErrorCode::kInvalidRequest,
-                "Cannot update these configs dynamically: " + r.configs.front().name +
-                    (r.configs.size() > 1 ? " and others" : "") +
-                    ". Brook has no dynamic broker configs; set them in server.properties and "
-                    "restart the broker.");
-  }
-  if (r.resource_type != kTopicResource) {
-    return fail(ErrorCode::kInvalidRequest,
-                "Unsupported resource type " + std::to_string(r.resource_type));
-  }
-  if (Status s = storage::ValidateTopicName(r.resource_name); !s.ok()) {
-    return fail(ErrorCode::kInvalidTopicException, s.context());
+  AlterResourceCheck check =
+      CheckAlterResource(broker.config().node_id, r.resource_type, r.resource_name,
+                         r.configs.size(), r.configs.empty() ? "" : r.configs.front().name);
+  if (check.done) {
+    if (check.error == ErrorCode::kNone) return out;
+    return fail(check.error, std::move(check.message));
   }
   std::map<std::string, std::string> configs;
   for (const auto& c : r.configs) {

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "broker/broker.h"
+#include "broker/handlers/alter_resource.h"
 #include "broker/handlers/handlers.h"
 #include "broker/handlers/topic_config_entries.h"
 #include "storage/log_manager.h"
@@ -15,9 +16,6 @@
 
 namespace brook::broker {
 namespace {
-
-constexpr int8_t kTopicResource = 2;
-constexpr int8_t kBrokerResource = 4;
 
 using Result_ = DescribeConfigsResponse::DescribeConfigsResult;
 using Entry = DescribeConfigsResponse::DescribeConfigsResourceResult;
