@@ -496,7 +496,7 @@ TEST_F(ConsumerTest, CloseDuringAParkedJoinLeavesAtOnce) {
 // share one group's partitions.
 TEST_F(ConsumerTest, MixedGroupWithLibrdkafkaSharesThePartitions) {
   if (::system("/usr/bin/python3 -c 'import confluent_kafka' 2>/dev/null") != 0) {
-    GTEST_SKIP() << "python3 confluent_kafka is not installed";
+    GTEST_FAIL() << "python3 confluent_kafka is not installed (tools/deps.sh interop)";
   }
   CreateTopic("mixed", 6);
   brook::testing::TempDir dir;
@@ -610,7 +610,7 @@ TEST(DecodeFetchedRecordsTest, AbortedTransactionsAreDroppedUpToTheirMarker) {
 // under read_committed sees only the committed records.
 TEST_F(ConsumerTest, ReadCommittedAgainstLibrdkafkaTransactions) {
   if (::system("/usr/bin/python3 -c 'import confluent_kafka' 2>/dev/null") != 0) {
-    GTEST_SKIP() << "python3 confluent_kafka is not installed";
+    GTEST_FAIL() << "python3 confluent_kafka is not installed (tools/deps.sh interop)";
   }
   CreateTopic("tx", 2);
   brook::testing::TempDir dir;

@@ -88,7 +88,8 @@ std::vector<std::string> ReadCommitted(broker::Broker& broker, const std::string
 class TransactionsInteropTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!HaveConfluentKafka()) GTEST_SKIP() << "python3 confluent_kafka is not installed";
+    if (!HaveConfluentKafka())
+      GTEST_FAIL() << "python3 confluent_kafka is not installed (tools/deps.sh interop)";
     broker::BrokerConfig config;
     config.listener_port = 0;
     config.memory = true;
