@@ -45,8 +45,12 @@ Result<std::unique_ptr<LogManager>> LogManager::Open(Options options) {
       LogStart start;
       for (const PartitionCheckpoint& c : *checkpoints) {
         if (c.partition == p) {
-          start =
-              LogStart{.log_start_offset = c.log_start_offset, .recovery_point = c.recovery_point};
+          start = LogStart{.log_start_offset = c.log_start_offset,
+                           .recovery_point = c.recovery_point,
+                           .first_dirty_offset = c.first_dirty_offset};
+          if (c.next_delete_horizon_ms >= 0) {
+            start.next_delete_horizon_ms = c.next_delete_horizon_ms;
+          }
         }
       }
       Result<std::shared_ptr<PartitionLog>> log = manager->OpenPartition(entry.info, p, start);
@@ -222,11 +226,14 @@ Status LogManager::Checkpoint() {
     for (const auto& [name, entry] : topics_) {
       for (size_t p = 0; p < entry.partitions.size(); ++p) {
         const PartitionLog& log = *entry.partitions[p];
-        checkpoints.push_back(PartitionCheckpoint{.topic = name,
-                                                  .partition = static_cast<int32_t>(p),
-                                                  .log_start_offset = log.log_start_offset(),
-                                                  .recovery_point = log.recovery_point(),
-                                                  .high_watermark = log.high_watermark()});
+        checkpoints.push_back(PartitionCheckpoint{
+            .topic = name,
+            .partition = static_cast<int32_t>(p),
+            .log_start_offset = log.log_start_offset(),
+            .recovery_point = log.recovery_point(),
+            .high_watermark = log.high_watermark(),
+            .first_dirty_offset = log.first_dirty_offset(),
+            .next_delete_horizon_ms = log.next_delete_horizon_ms().value_or(-1)});
       }
     }
   }

@@ -98,9 +98,10 @@ struct TopicRecord {
   bool operator==(const TopicRecord&) const = default;
 };
 
-// Where a partition's log stood when last checkpointed.
+// Where a partition's log stood when last checkpointed. Version 1 adds the
+// cleaner's position (Kafka keeps it in cleaner-offset-checkpoint).
 struct PartitionCheckpoint {
-  static constexpr VersionRange kVersions{0, 0};  // max is the version written
+  static constexpr VersionRange kVersions{0, 1};  // max is the version written
   static constexpr int16_t kFirstFlexibleVersion = 0;
 
   std::string topic;
@@ -108,6 +109,11 @@ struct PartitionCheckpoint {
   int64_t log_start_offset = 0;
   int64_t recovery_point = 0;  // every offset below it was flushed to disk
   int64_t high_watermark = 0;
+  // v1+. Compacted topics: every offset below it was cleaned; -1 unknown.
+  int64_t first_dirty_offset = -1;
+  // v1+. When the cleaner must run again to drop tombstones and markers that
+  // have passed delete.retention.ms; -1 none.
+  int64_t next_delete_horizon_ms = -1;
 
   template <typename Io>
   void Serde(Io& io) {
@@ -116,6 +122,10 @@ struct PartitionCheckpoint {
     io.Int64(log_start_offset);
     io.Int64(recovery_point);
     io.Int64(high_watermark);
+    if (io.version() >= 1) {
+      io.Int64(first_dirty_offset);
+      io.Int64(next_delete_horizon_ms);
+    }
     io.TaggedFields();
   }
 

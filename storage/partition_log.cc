@@ -208,8 +208,14 @@ Status PartitionLog::Load(LogStart start) {
     segments_.emplace(base, std::move(entry));
   }
   log_start_offset_ = std::max(start.log_start_offset, segments_.begin()->first);
-  first_dirty_offset_ = log_start_offset_;
   high_watermark_ = active().segment->next_offset();
+  // A checkpointed cleaner position outside the log (the log was truncated or
+  // its start moved past it) is dropped, as Kafka's cleaner manager does.
+  first_dirty_offset_ =
+      start.first_dirty_offset >= log_start_offset_ && start.first_dirty_offset <= high_watermark_
+          ? start.first_dirty_offset
+          : log_start_offset_;
+  next_delete_horizon_ms_ = start.next_delete_horizon_ms;
   recovery_point_ = std::min(recovery_point_, high_watermark_);
   last_flush_ms_ = now_();
   if (Status s = RebuildProducerState(); !s.ok()) return s;
@@ -806,6 +812,14 @@ int64_t PartitionLog::last_stable_offset() const {
 int64_t PartitionLog::recovery_point() const {
   std::lock_guard lock(mu_);
   return recovery_point_;
+}
+int64_t PartitionLog::first_dirty_offset() const {
+  std::lock_guard lock(mu_);
+  return first_dirty_offset_;
+}
+std::optional<int64_t> PartitionLog::next_delete_horizon_ms() const {
+  std::lock_guard lock(mu_);
+  return next_delete_horizon_ms_;
 }
 size_t PartitionLog::segment_count() const {
   std::lock_guard lock(mu_);

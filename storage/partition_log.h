@@ -51,6 +51,10 @@ struct LogStart {
   int64_t log_start_offset = 0;
   // Everything below it was synced before: no need to scan it.
   int64_t recovery_point = 0;
+  // Compaction: everything below it was cleaned (-1: nothing known), and
+  // when tombstones next pass their delete horizon.
+  int64_t first_dirty_offset = -1;
+  std::optional<int64_t> next_delete_horizon_ms;
 };
 
 struct AppendResult {
@@ -152,6 +156,9 @@ class PartitionLog {
   int64_t high_watermark() const;
   int64_t last_stable_offset() const;
   int64_t recovery_point() const;
+  // The cleaner's position, for the catalog's checkpoint (see LogStart).
+  int64_t first_dirty_offset() const;
+  std::optional<int64_t> next_delete_horizon_ms() const;
   size_t segment_count() const;
   uint64_t size_bytes() const;
   std::vector<ProducerDescription> DescribeProducers() const;
@@ -194,8 +201,7 @@ class PartitionLog {
   int64_t high_watermark_ = 0;                // guarded by mu_
   int64_t recovery_point_ = 0;                // guarded by mu_
   int64_t last_flush_ms_ = 0;                 // guarded by mu_
-  // Compaction: everything below was cleaned by this process (Kafka keeps it
-  // in a checkpoint file; here a restart makes the whole log dirty again).
+  // Compaction: everything below was cleaned; checkpointed in the catalog.
   int64_t first_dirty_offset_ = 0;                 // guarded by mu_
   std::optional<int64_t> next_delete_horizon_ms_;  // guarded by mu_
   bool closed_ = false;                            // guarded by mu_

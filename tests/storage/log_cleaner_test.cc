@@ -164,6 +164,16 @@ class LogCleanerTest : public ::testing::Test {
     log_ = std::move(log).value();
   }
   void Open() { Open(fs_); }
+  // Closes and opens the log again with `start`, as the broker does from the
+  // catalog's checkpoint.
+  void ReopenWith(LogStart start) {
+    ASSERT_OK(log_->Close());
+    log_.reset();
+    Result<std::unique_ptr<PartitionLog>> log =
+        PartitionLog::Open(fs_, kDir, config_, start, [this] { return now_; });
+    ASSERT_TRUE(log.ok()) << log.status().ToString();
+    log_ = std::move(log).value();
+  }
   void Reopen() {
     ASSERT_OK(log_->Close());
     log_.reset();
@@ -335,6 +345,37 @@ TEST_F(LogCleanerTest, DirtyRatioAndCompactionLagGateCleaning) {
   Append({.records = {{"k", "4"}}});
   Append({.records = {{"k", "5"}}});
   EXPECT_EQ(MustCompact().segments_cleaned, 0);  // not a compacted topic
+}
+
+TEST_F(LogCleanerTest, TheCheckpointedCleanerPositionSurvivesAReopen) {
+  config_.delete_retention_ms = kDay;
+  Open();
+  Append({.records = {{"k", "1"}}});
+  Append({.records = {{"k", std::nullopt}}});  // tombstone
+  Append({.records = {{"j", "3"}}});           // active
+  EXPECT_EQ(MustCompact().segments_cleaned, 2);
+  const int64_t clean_to = log_->first_dirty_offset();
+  EXPECT_EQ(clean_to, 2);
+  ASSERT_TRUE(log_->next_delete_horizon_ms().has_value());
+  EXPECT_EQ(*log_->next_delete_horizon_ms(), kT0 + kDay);
+
+  // Reopened from a checkpoint: nothing is dirty, so no pass is due...
+  ReopenWith(LogStart{.recovery_point = log_->recovery_point(),
+                      .first_dirty_offset = clean_to,
+                      .next_delete_horizon_ms = log_->next_delete_horizon_ms()});
+  EXPECT_EQ(log_->first_dirty_offset(), clean_to);
+  EXPECT_EQ(MustCompact().segments_cleaned, 0);
+  // ...until the tombstone's horizon passes, which the reopened log remembers.
+  now_ = kT0 + kDay;
+  CleanStats stats = MustCompact();
+  EXPECT_EQ(stats.records_removed, 1);
+
+  // Without a checkpoint the whole log counts as dirty again.
+  ReopenWith(LogStart{});
+  EXPECT_EQ(log_->first_dirty_offset(), 0);
+  // A position past the log's end (the log lost its tail) is not trusted.
+  ReopenWith(LogStart{.first_dirty_offset = 1000});
+  EXPECT_EQ(log_->first_dirty_offset(), 0);
 }
 
 TEST_F(LogCleanerTest, TombstonesStayUntilTheDeleteHorizonThenGo) {

@@ -138,6 +138,29 @@ TEST_F(LogManagerTest, CheckpointsRecordWhereEachPartitionStands) {
   EXPECT_EQ(c->recovery_point, 1);
 }
 
+TEST_F(LogManagerTest, CheckpointsCarryTheCleanerPositionAcrossARestart) {
+  ASSERT_TRUE(manager_
+                  ->CreateTopic("compacted", 1,
+                                {{"cleanup.policy", "compact"},
+                                 {"segment.bytes", "14"},
+                                 {"min.cleanable.dirty.ratio", "0.01"}})
+                  .ok());
+  std::shared_ptr<PartitionLog> log = manager_->Partition("compacted", 0);
+  for (const char* v : {"a", "b", "c"}) ASSERT_TRUE(log->Append(OneRecordBatch(v), 0).ok());
+  Result<CleanStats> cleaned = log->Compact();
+  ASSERT_TRUE(cleaned.ok()) << cleaned.status().ToString();
+  EXPECT_EQ(cleaned->segments_cleaned, 2);
+  EXPECT_EQ(log->first_dirty_offset(), 2);
+
+  log.reset();
+  Reopen();
+  log = manager_->Partition("compacted", 0);
+  EXPECT_EQ(log->first_dirty_offset(), 2);
+  Result<CleanStats> again = log->Compact();
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->segments_cleaned, 0);  // nothing new to clean after the restart
+}
+
 TEST(LogManagerDiskTest, WorksOnRealFilesAcrossRestarts) {
   brook::testing::TempDir dir;
   {

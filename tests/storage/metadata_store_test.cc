@@ -204,6 +204,19 @@ TEST_P(MetadataStoreTest, PutCheckpointsWritesTheWholeBatch) {
   EXPECT_EQ(Partitions(*all), (std::vector<int32_t>{0, 1, 2, 10}));
 }
 
+TEST(PartitionCheckpointTest, VersionOneAddsTheCleanerPositionAndVersionZeroStillReads) {
+  PartitionCheckpoint c = Checkpoint("t", 3, 100);
+  c.first_dirty_offset = 112;
+  c.next_delete_horizon_ms = 1'700'000'000'123;
+  EXPECT_EQ(brook::testing::RoundTrip(c, 1), c);
+  // A checkpoint written before version 1 has no cleaner position.
+  PartitionCheckpoint old = brook::testing::RoundTrip(c, 0);
+  EXPECT_EQ(old.high_watermark, c.high_watermark);
+  EXPECT_EQ(old.first_dirty_offset, -1);
+  EXPECT_EQ(old.next_delete_horizon_ms, -1);
+  brook::testing::ExpectEveryTruncationFails(c, 1);
+}
+
 TEST_P(MetadataStoreTest, PutCheckpointsOverwritesEarlierOnes) {
   ASSERT_OK(store_->PutCheckpoints(std::vector{Checkpoint("t", 0, 5), Checkpoint("t", 1, 5)}));
   const PartitionCheckpoint newer = Checkpoint("t", 1, 500);
@@ -243,12 +256,14 @@ TEST_P(MetadataStoreTest, CheckpointValueHasTheDocumentedLayout) {
   Result<std::string> raw = store_->Get("c/t/0000000003");
   ASSERT_TRUE(raw.ok()) << raw.status().ToString();
   EXPECT_EQ(brook::testing::ToHex(*raw),
-            "0000"              // record version 0
+            "0001"              // record version 1
             "0274"              // topic: compact string "t"
             "00000003"          // partition
             "0000000000000001"  // log_start_offset
             "0000000000000102"  // recovery_point
             "ffffffffffffffff"  // high_watermark
+            "ffffffffffffffff"  // first_dirty_offset (v1+): none
+            "ffffffffffffffff"  // next_delete_horizon_ms (v1+): none
             "00");              // no tagged fields
 }
 
