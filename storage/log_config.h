@@ -5,6 +5,7 @@
 // overrides; storage only reads it.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 
@@ -38,6 +39,16 @@ struct LogConfig {
   int64_t delete_retention_ms = 24LL * 3600 * 1000;  // delete.retention.ms
   double min_cleanable_dirty_ratio = 0.5;            // min.cleanable.dirty.ratio
   int64_t min_compaction_lag_ms = 0;                 // min.compaction.lag.ms
+  // A dirty record older than this is cleaned whatever the dirty ratio, and
+  // the active segment rolls by it (KIP-354).
+  int64_t max_compaction_lag_ms = std::numeric_limits<int64_t>::max();  // max.compaction.lag.ms
+
+  // segment.ms, or max.compaction.lag.ms when that is sooner and the topic is
+  // compacted (Kafka's maxSegmentMs).
+  int64_t effective_segment_ms() const {
+    return cleanup_policy == CleanupPolicy::kDelete ? segment_ms
+                                                    : std::min(segment_ms, max_compaction_lag_ms);
+  }
 };
 
 }  // namespace brook::storage

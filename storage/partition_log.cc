@@ -291,7 +291,7 @@ Status PartitionLog::MaybeRoll(size_t incoming_bytes) {
   if (seg.is_empty()) return Status::Ok();
   bool full = seg.size_bytes() + incoming_bytes > static_cast<uint64_t>(config_.segment_bytes) ||
               seg.size_bytes() + incoming_bytes > Segment::kMaxSizeBytes;
-  bool old = now_() - active().created_ms >= config_.segment_ms;
+  bool old = now_() - active().created_ms >= config_.effective_segment_ms();
   if (full || old) return Roll();
   return Status::Ok();
 }
@@ -606,7 +606,8 @@ Result<int> PartitionLog::ApplyRetention() {
   std::lock_guard lock(mu_);
   const int64_t now_ms = now_();
   int deleted = 0;
-  if (!active().segment->is_empty() && now_ms - active().created_ms >= config_.segment_ms) {
+  if (!active().segment->is_empty() &&
+      now_ms - active().created_ms >= config_.effective_segment_ms()) {
     if (Status s = Roll(); !s.ok()) return s;
   }
   // Kafka deletes by retention only under a policy that includes delete.
@@ -679,7 +680,20 @@ Result<CleanStats> PartitionLog::Compact() {
           ? 0.0
           : static_cast<double>(dirty_bytes) / static_cast<double>(clean_bytes + dirty_bytes);
   const bool horizon_due = next_delete_horizon_ms_ && now_ms >= *next_delete_horizon_ms_;
-  if (!(dirty_ratio > config_.min_cleanable_dirty_ratio) && !horizon_due) return stats;
+  // KIP-354: dirty data older than max.compaction.lag.ms is cleaned whatever
+  // the ratio.
+  bool lag_due = false;
+  if (config_.max_compaction_lag_ms < std::numeric_limits<int64_t>::max()) {
+    for (int64_t base : cleanable) {
+      const Segment& seg = *segments_.at(base).segment;
+      if (seg.next_offset() <= first_dirty_offset_) continue;
+      Result<int64_t> first = seg.FirstBatchTimestamp();
+      if (!first.ok()) return first.status();
+      lag_due = *first != kNoTimestamp && now_ms - *first >= config_.max_compaction_lag_ms;
+      break;  // the earliest dirty segment decides
+    }
+  }
+  if (!(dirty_ratio > config_.min_cleanable_dirty_ratio) && !horizon_due && !lag_due) return stats;
 
   const int64_t end = segments_.at(cleanable.back()).segment->next_offset();
   AbortedTxnSet aborted;

@@ -473,6 +473,14 @@ Result<std::optional<int64_t>> Segment::FindOffsetByTimestamp(int64_t timestamp)
   }
 }
 
+Result<int64_t> Segment::FirstBatchTimestamp() const {
+  if (is_empty()) return kNoTimestamp;
+  LogScanner scanner(*log_, 0, size_, kHeaderChunkBytes);
+  Result<std::optional<RecordBatchHeader>> header = scanner.NextHeader();
+  if (!header.ok()) return header.status();
+  return header->has_value() ? (*header)->max_timestamp : kNoTimestamp;
+}
+
 Status Segment::ForEachBatch(int64_t from_offset,
                              const std::function<Status(const RecordBatchView&)>& fn) const {
   LogScanner scanner = ScannerFor(*log_, size_, offset_index_, from_offset, kBatchChunkBytes);

@@ -129,6 +129,9 @@ class Segment {
   // (ListOffsets by time); nullopt when there is none in this segment.
   // Errors: kCorruptBatch, read errors.
   Result<std::optional<int64_t>> FindOffsetByTimestamp(int64_t timestamp) const;
+  // The first batch's max timestamp (Kafka's first batch timestamp, what
+  // max.compaction.lag.ms is measured from); kNoTimestamp when empty.
+  Result<int64_t> FirstBatchTimestamp() const;
 
   // Calls `fn` with every batch holding an offset >= `from_offset`, in log
   // order (the partition log rebuilds producer state this way). The view's

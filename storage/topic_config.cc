@@ -43,7 +43,6 @@ const std::vector<std::string>& InertConfigs() {
       "leader.replication.throttled.replicas",
       "local.retention.bytes",
       "local.retention.ms",
-      "max.compaction.lag.ms",
       "message.downconversion.enable",
       "message.timestamp.after.max.ms",
       "message.timestamp.before.max.ms",
@@ -149,6 +148,10 @@ Result<LogConfig> ApplyTopicConfigs(const LogConfig& defaults,
       Result<int64_t> v = ParseLong(name, value, 0);
       if (!v.ok()) return v.status();
       c.min_compaction_lag_ms = *v;
+    } else if (name == "max.compaction.lag.ms") {
+      Result<int64_t> v = ParseLong(name, value, 1);
+      if (!v.ok()) return v.status();
+      c.max_compaction_lag_ms = *v;
     } else if (name == "min.cleanable.dirty.ratio") {
       char* end = nullptr;
       std::string text(value);
@@ -165,6 +168,11 @@ Result<LogConfig> ApplyTopicConfigs(const LogConfig& defaults,
       return Status(Errc::kInvalidArgument, "unknown topic config name: " + name);
     }
   }
+  if (c.min_compaction_lag_ms > c.max_compaction_lag_ms) {
+    return Status(Errc::kInvalidArgument,
+                  "conflict: min.compaction.lag.ms " + std::to_string(c.min_compaction_lag_ms) +
+                      " > max.compaction.lag.ms " + std::to_string(c.max_compaction_lag_ms));
+  }
   if (flush_messages_one) {
     c.flush_policy = FlushPolicy::kEveryAppend;
   } else if (flush_ms_set) {
@@ -180,7 +188,7 @@ const std::vector<std::string>& KnownTopicConfigNames() {
          {"cleanup.policy", "segment.bytes", "segment.ms", "retention.bytes", "retention.ms",
           "index.interval.bytes", "max.message.bytes", "flush.messages", "flush.ms",
           "message.timestamp.type", "producer.id.expiration.ms", "delete.retention.ms",
-          "min.compaction.lag.ms", "min.cleanable.dirty.ratio"}) {
+          "min.compaction.lag.ms", "max.compaction.lag.ms", "min.cleanable.dirty.ratio"}) {
       names.emplace_back(name);
     }
     std::sort(names.begin(), names.end());
@@ -213,6 +221,7 @@ std::optional<std::string> TopicConfigValue(const LogConfig& c, std::string_view
   if (name == "producer.id.expiration.ms") return std::to_string(c.producer_id_expiration_ms);
   if (name == "delete.retention.ms") return std::to_string(c.delete_retention_ms);
   if (name == "min.compaction.lag.ms") return std::to_string(c.min_compaction_lag_ms);
+  if (name == "max.compaction.lag.ms") return std::to_string(c.max_compaction_lag_ms);
   if (name == "min.cleanable.dirty.ratio") {
     std::string v = std::to_string(c.min_cleanable_dirty_ratio);
     while (v.size() > 1 && v.back() == '0' && v[v.size() - 2] != '.') v.pop_back();

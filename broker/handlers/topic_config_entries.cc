@@ -34,7 +34,7 @@ const std::map<std::string_view, ConfigDef>& Defs() {
       {"leader.replication.throttled.replicas", {ConfigType::kList, "", ""}},
       {"local.retention.bytes", {ConfigType::kLong, "", "-2"}},
       {"local.retention.ms", {ConfigType::kLong, "", "-2"}},
-      {"max.compaction.lag.ms", {ConfigType::kLong, "", "9223372036854775807"}},
+      {"max.compaction.lag.ms", {ConfigType::kLong, "", ""}},
       {"max.message.bytes", {ConfigType::kInt, "message.max.bytes", ""}},
       {"message.downconversion.enable", {ConfigType::kBoolean, "", "true"}},
       {"message.timestamp.after.max.ms", {ConfigType::kLong, "", "3600000"}},

@@ -378,6 +378,43 @@ TEST_F(LogCleanerTest, TheCheckpointedCleanerPositionSurvivesAReopen) {
   EXPECT_EQ(log_->first_dirty_offset(), 0);
 }
 
+TEST_F(LogCleanerTest, DirtyDataOlderThanMaxCompactionLagIsCleanedWhateverTheRatio) {
+  config_.min_cleanable_dirty_ratio = 0.99;
+  Open();
+  for (const char* key : {"a", "b", "c", "d"}) Append({.records = {{key, "1"}}});
+  EXPECT_EQ(MustCompact().segments_cleaned, 3);  // all dirty: ratio 1
+  Append({.records = {{"e", "1"}}});             // "d" is now closed, and dirty
+  now_ = kT0 + 5000;
+  EXPECT_EQ(MustCompact().segments_cleaned, 0);  // 1 dirty of 4: under the ratio
+
+  config_.max_compaction_lag_ms = 5001;
+  log_->set_config(config_);
+  EXPECT_EQ(MustCompact().segments_cleaned, 0);  // "d" (written at kT0) is 5000 ms old
+  now_ = kT0 + 5001;
+  EXPECT_GT(MustCompact().segments_cleaned, 0);
+  EXPECT_EQ(log_->first_dirty_offset(), 4);
+}
+
+TEST_F(LogCleanerTest, CompactedActiveSegmentRollsByMaxCompactionLag) {
+  config_.segment_bytes = 1 << 20;
+  config_.max_compaction_lag_ms = 1000;
+  Open();
+  Append({.records = {{"k", "1"}}});
+  now_ = kT0 + 999;
+  ASSERT_TRUE(log_->ApplyRetention().ok());
+  EXPECT_EQ(log_->segment_count(), 1u);
+  now_ = kT0 + 1000;
+  ASSERT_TRUE(log_->ApplyRetention().ok());
+  EXPECT_EQ(log_->segment_count(), 2u);  // rolled, so the cleaner can reach it
+
+  config_.cleanup_policy = CleanupPolicy::kDelete;  // segment.ms alone decides
+  log_->set_config(config_);
+  Append({.records = {{"k", "2"}}});
+  now_ = kT0 + 5000;
+  ASSERT_TRUE(log_->ApplyRetention().ok());
+  EXPECT_EQ(log_->segment_count(), 2u);
+}
+
 TEST_F(LogCleanerTest, TombstonesStayUntilTheDeleteHorizonThenGo) {
   config_.delete_retention_ms = kDay;
   Open();

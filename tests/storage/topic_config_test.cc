@@ -65,6 +65,26 @@ TEST(TopicConfigTest, CompactionSettingsReachTheLogConfig) {
   EXPECT_FALSE(ApplyTopicConfigs({}, {{"min.cleanable.dirty.ratio", "x"}}).ok());
 }
 
+TEST(TopicConfigTest, MaxCompactionLagBoundsTheMinimumAndTheRollOfCompactedTopics) {
+  Result<LogConfig> c = ApplyTopicConfigs(
+      {},
+      {{"cleanup.policy", "compact"}, {"segment.ms", "60000"}, {"max.compaction.lag.ms", "500"}});
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->max_compaction_lag_ms, 500);
+  EXPECT_EQ(*TopicConfigValue(*c, "max.compaction.lag.ms"), "500");
+  EXPECT_EQ(c->effective_segment_ms(), 500);
+  c->cleanup_policy = CleanupPolicy::kDelete;  // only compacted topics roll by it
+  EXPECT_EQ(c->effective_segment_ms(), 60000);
+  EXPECT_EQ(*TopicConfigValue(LogConfig{}, "max.compaction.lag.ms"), "9223372036854775807");
+
+  EXPECT_FALSE(ApplyTopicConfigs({}, {{"max.compaction.lag.ms", "0"}}).ok());
+  Result<LogConfig> conflict =
+      ApplyTopicConfigs({}, {{"min.compaction.lag.ms", "10"}, {"max.compaction.lag.ms", "5"}});
+  ASSERT_FALSE(conflict.ok());
+  EXPECT_EQ(conflict.status().code(), Errc::kInvalidArgument);
+  EXPECT_NE(conflict.status().ToString().find("max.compaction.lag.ms"), std::string::npos);
+}
+
 TEST(TopicConfigTest, BadNamesAndValuesAreInvalidConfig) {
   for (const auto& [name, value] :
        std::vector<std::pair<std::string, std::string>>{{"retention.msec", "1"},
