@@ -7,6 +7,7 @@
 #include <set>
 #include <string>
 
+#include "broker/blocking.h"
 #include "broker/broker.h"
 #include "broker/handlers/alter_resource.h"
 #include "broker/handlers/handlers.h"
@@ -67,11 +68,14 @@ ResourceResult AlterOne(Broker& broker, const AlterConfigsRequest::AlterConfigsR
 
 asio::awaitable<AlterConfigsResponse> HandleAlterConfigs(RequestContext& ctx,
                                                          AlterConfigsRequest req) {
-  AlterConfigsResponse resp;
-  for (const auto& r : req.resources) {
-    resp.responses.push_back(AlterOne(ctx.broker(), r, req.validate_only));
-  }
-  co_return resp;
+  // A topic's new configs go to the catalog: off the io thread.
+  co_return co_await RunBlocking<AlterConfigsResponse>(ctx.broker().blocking_pool(), [&] {
+    AlterConfigsResponse resp;
+    for (const auto& r : req.resources) {
+      resp.responses.push_back(AlterOne(ctx.broker(), r, req.validate_only));
+    }
+    return resp;
+  });
 }
 
 }  // namespace brook::broker

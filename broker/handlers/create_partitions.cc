@@ -6,6 +6,7 @@
 #include <set>
 #include <string>
 
+#include "broker/blocking.h"
 #include "broker/broker.h"
 #include "broker/handlers/handlers.h"
 #include "storage/errors.h"
@@ -81,22 +82,25 @@ TopicResult GrowOne(Broker& broker, const CreatePartitionsRequest::CreatePartiti
 
 asio::awaitable<CreatePartitionsResponse> HandleCreatePartitions(RequestContext& ctx,
                                                                  CreatePartitionsRequest req) {
-  std::map<std::string, int> counts;
-  for (const auto& t : req.topics) ++counts[t.name];
-  CreatePartitionsResponse resp;
-  std::set<std::string> answered_duplicates;
-  for (const auto& t : req.topics) {
-    if (counts[t.name] > 1) {
-      if (answered_duplicates.insert(t.name).second) {
-        resp.results.push_back({.name = t.name,
-                                .error_code = ErrorCode::kInvalidRequest,
-                                .error_message = "Duplicate topic name."});
+  // Growing a topic writes the catalog and creates directories: off the io thread.
+  co_return co_await RunBlocking<CreatePartitionsResponse>(ctx.broker().blocking_pool(), [&] {
+    std::map<std::string, int> counts;
+    for (const auto& t : req.topics) ++counts[t.name];
+    CreatePartitionsResponse resp;
+    std::set<std::string> answered_duplicates;
+    for (const auto& t : req.topics) {
+      if (counts[t.name] > 1) {
+        if (answered_duplicates.insert(t.name).second) {
+          resp.results.push_back({.name = t.name,
+                                  .error_code = ErrorCode::kInvalidRequest,
+                                  .error_message = "Duplicate topic name."});
+        }
+        continue;
       }
-      continue;
+      resp.results.push_back(GrowOne(ctx.broker(), t, req.validate_only));
     }
-    resp.results.push_back(GrowOne(ctx.broker(), t, req.validate_only));
-  }
-  co_return resp;
+    return resp;
+  });
 }
 
 }  // namespace brook::broker

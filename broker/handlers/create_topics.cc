@@ -8,6 +8,7 @@
 #include <set>
 #include <string>
 
+#include "broker/blocking.h"
 #include "broker/broker.h"
 #include "broker/handlers/handlers.h"
 #include "broker/handlers/topic_config_entries.h"
@@ -150,23 +151,27 @@ TopicResult CreateOne(Broker& broker, const Topic& t, bool validate_only) {
 
 asio::awaitable<CreateTopicsResponse> HandleCreateTopics(RequestContext& ctx,
                                                          CreateTopicsRequest req) {
-  std::map<std::string, int> counts;
-  for (const auto& t : req.topics) ++counts[t.name];
-  CreateTopicsResponse resp;
-  std::set<std::string> answered_duplicates;
-  for (const auto& t : req.topics) {
-    if (counts[t.name] > 1) {
-      // Kafka answers a duplicated name once.
-      if (!answered_duplicates.insert(t.name).second) continue;
-      auto& r = resp.topics.emplace_back();
-      r.name = t.name;
-      r.error_code = ErrorCode::kInvalidRequest;
-      r.error_message = "Duplicate topic name.";
-      continue;
+  // Creating a topic writes the catalog (a synced RocksDB write) and makes
+  // directories: off the io thread.
+  co_return co_await RunBlocking<CreateTopicsResponse>(ctx.broker().blocking_pool(), [&] {
+    std::map<std::string, int> counts;
+    for (const auto& t : req.topics) ++counts[t.name];
+    CreateTopicsResponse resp;
+    std::set<std::string> answered_duplicates;
+    for (const auto& t : req.topics) {
+      if (counts[t.name] > 1) {
+        // Kafka answers a duplicated name once.
+        if (!answered_duplicates.insert(t.name).second) continue;
+        auto& r = resp.topics.emplace_back();
+        r.name = t.name;
+        r.error_code = ErrorCode::kInvalidRequest;
+        r.error_message = "Duplicate topic name.";
+        continue;
+      }
+      resp.topics.push_back(CreateOne(ctx.broker(), t, req.validate_only));
     }
-    resp.topics.push_back(CreateOne(ctx.broker(), t, req.validate_only));
-  }
-  co_return resp;
+    return resp;
+  });
 }
 
 }  // namespace brook::broker

@@ -4,6 +4,7 @@
 #include <set>
 #include <string>
 
+#include "broker/blocking.h"
 #include "broker/broker.h"
 #include "broker/handlers/handlers.h"
 #include "storage/errors.h"
@@ -53,49 +54,53 @@ TopicResult DeleteOne(storage::LogManager& logs, const std::optional<std::string
 
 asio::awaitable<DeleteTopicsResponse> HandleDeleteTopics(RequestContext& ctx,
                                                          DeleteTopicsRequest req) {
-  storage::LogManager& logs = ctx.broker().logs();
-  DeleteTopicsResponse resp;
-  if (ctx.api_version() < 6) {
-    for (const std::string& name : req.topic_names) {
-      req.topics.push_back({.name = name, .topic_id = Uuid::Zero()});
-    }
-  }
-  std::map<std::string, int> name_counts;
-  std::map<Uuid, int> id_counts;
-  for (const auto& t : req.topics) {
-    if (t.name) ++name_counts[*t.name];
-    if (!t.topic_id.is_zero()) ++id_counts[t.topic_id];
-  }
-  std::set<std::string> answered_names;
-  std::set<Uuid> answered_ids;
-  for (const auto& t : req.topics) {
-    if (t.name && !t.topic_id.is_zero()) {
-      resp.responses.push_back(Fail(t.name, t.topic_id, ErrorCode::kInvalidRequest,
-                                    "You may not specify both topic name and topic id."));
-    } else if (!t.name && t.topic_id.is_zero()) {
-      resp.responses.push_back(Fail(std::nullopt, t.topic_id, ErrorCode::kInvalidRequest,
-                                    "Neither topic name nor id were specified."));
-    } else if (t.name && name_counts[*t.name] > 1) {
-      if (answered_names.insert(*t.name).second) {
-        resp.responses.push_back(
-            Fail(t.name, Uuid::Zero(), ErrorCode::kInvalidRequest, "Duplicate topic name."));
+  // Deleting a topic writes the catalog and removes its files: off the io
+  // thread.
+  co_return co_await RunBlocking<DeleteTopicsResponse>(ctx.broker().blocking_pool(), [&] {
+    storage::LogManager& logs = ctx.broker().logs();
+    DeleteTopicsResponse resp;
+    if (ctx.api_version() < 6) {
+      for (const std::string& name : req.topic_names) {
+        req.topics.push_back({.name = name, .topic_id = Uuid::Zero()});
       }
-    } else if (!t.name && id_counts[t.topic_id] > 1) {
-      if (answered_ids.insert(t.topic_id).second) {
-        resp.responses.push_back(
-            Fail(std::nullopt, t.topic_id, ErrorCode::kInvalidRequest, "Duplicate topic id."));
+    }
+    std::map<std::string, int> name_counts;
+    std::map<Uuid, int> id_counts;
+    for (const auto& t : req.topics) {
+      if (t.name) ++name_counts[*t.name];
+      if (!t.topic_id.is_zero()) ++id_counts[t.topic_id];
+    }
+    std::set<std::string> answered_names;
+    std::set<Uuid> answered_ids;
+    for (const auto& t : req.topics) {
+      if (t.name && !t.topic_id.is_zero()) {
+        resp.responses.push_back(Fail(t.name, t.topic_id, ErrorCode::kInvalidRequest,
+                                      "You may not specify both topic name and topic id."));
+      } else if (!t.name && t.topic_id.is_zero()) {
+        resp.responses.push_back(Fail(std::nullopt, t.topic_id, ErrorCode::kInvalidRequest,
+                                      "Neither topic name nor id were specified."));
+      } else if (t.name && name_counts[*t.name] > 1) {
+        if (answered_names.insert(*t.name).second) {
+          resp.responses.push_back(
+              Fail(t.name, Uuid::Zero(), ErrorCode::kInvalidRequest, "Duplicate topic name."));
+        }
+      } else if (!t.name && id_counts[t.topic_id] > 1) {
+        if (answered_ids.insert(t.topic_id).second) {
+          resp.responses.push_back(
+              Fail(std::nullopt, t.topic_id, ErrorCode::kInvalidRequest, "Duplicate topic id."));
+        }
+      } else {
+        resp.responses.push_back(DeleteOne(logs, t.name, t.topic_id));
       }
-    } else {
-      resp.responses.push_back(DeleteOne(logs, t.name, t.topic_id));
     }
-  }
-  if (ctx.api_version() < 6) {
-    // Before v6 the topic id is not on the wire; names are, and never null.
-    for (auto& r : resp.responses) {
-      if (!r.name) r.name = "";
+    if (ctx.api_version() < 6) {
+      // Before v6 the topic id is not on the wire; names are, and never null.
+      for (auto& r : resp.responses) {
+        if (!r.name) r.name = "";
+      }
     }
-  }
-  co_return resp;
+    return resp;
+  });
 }
 
 }  // namespace brook::broker

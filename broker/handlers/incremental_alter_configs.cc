@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "broker/blocking.h"
 #include "broker/broker.h"
 #include "broker/handlers/alter_resource.h"
 #include "broker/handlers/handlers.h"
@@ -141,11 +142,15 @@ ResourceResult AlterOne(Broker& broker,
 
 asio::awaitable<IncrementalAlterConfigsResponse> HandleIncrementalAlterConfigs(
     RequestContext& ctx, IncrementalAlterConfigsRequest req) {
-  IncrementalAlterConfigsResponse resp;
-  for (const auto& r : req.resources) {
-    resp.responses.push_back(AlterOne(ctx.broker(), r, req.validate_only));
-  }
-  co_return resp;
+  // A topic's new configs go to the catalog: off the io thread.
+  co_return co_await RunBlocking<IncrementalAlterConfigsResponse>(
+      ctx.broker().blocking_pool(), [&] {
+        IncrementalAlterConfigsResponse resp;
+        for (const auto& r : req.resources) {
+          resp.responses.push_back(AlterOne(ctx.broker(), r, req.validate_only));
+        }
+        return resp;
+      });
 }
 
 }  // namespace brook::broker

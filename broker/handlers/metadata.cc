@@ -13,6 +13,7 @@
 #include <set>
 #include <string>
 
+#include "broker/blocking.h"
 #include "broker/broker.h"
 #include "broker/handlers/handlers.h"
 #include "storage/errors.h"
@@ -107,8 +108,10 @@ asio::awaitable<MetadataResponse> HandleMetadata(RequestContext& ctx, MetadataRe
     if (!seen_names.insert(name).second) continue;
     std::optional<storage::TopicInfo> info = logs.Topic(name);
     if (!info && storage::ValidateTopicName(name).ok() && may_create) {
-      Result<storage::TopicInfo> created =
-          logs.CreateTopic(name, broker.config().num_partitions, {});
+      // Creating writes the catalog: off the io thread.
+      Result<storage::TopicInfo> created = co_await RunBlocking<Result<storage::TopicInfo>>(
+          broker.blocking_pool(),
+          [&] { return logs.CreateTopic(name, broker.config().num_partitions, {}); });
       if (created.ok()) {
         info = *created;
       } else if (ErrorCode error = ToAutoCreateError(created.status()); error != ErrorCode::kNone) {
