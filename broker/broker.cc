@@ -57,7 +57,9 @@ int64_t Broker::NowMs() {
 
 Status Broker::OpenStorage() {
   if (config_.memory) {
-    fs_ = std::make_unique<storage::MemFileSystem>();
+    // Nothing crashes an in-memory broker's file system: no synced copies.
+    fs_ = std::make_unique<storage::MemFileSystem>(
+        storage::MemFileSystem::Options{.track_durability = false});
     Result<std::unique_ptr<storage::MetadataStore>> catalog =
         storage::MetadataStore::OpenInMemory();
     if (!catalog.ok()) return catalog.status();

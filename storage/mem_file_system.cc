@@ -25,6 +25,62 @@ Status ErrnoStatus(int err, const std::string& path) {
   return Status(std::error_code(err, std::system_category()), path);
 }
 
+constexpr size_t kPageBytes = 4096;
+
+// Mappings of removed files, kept for the next large file (see the header).
+class MappingPool {
+ public:
+  struct Region {
+    char* data = nullptr;
+    size_t capacity = 0;
+    size_t touched = 0;  // bytes that were written, rounded up to pages
+  };
+
+  static MappingPool& Instance() {
+    static MappingPool* pool = new MappingPool();  // never destroyed: files may outlive statics
+    return *pool;
+  }
+
+  // A region of at least `capacity` bytes, the one with the most touched
+  // pages; {} when none fits.
+  Region Take(size_t capacity) {
+    std::lock_guard lock(mu_);
+    auto best = regions_.end();
+    for (auto it = regions_.begin(); it != regions_.end(); ++it) {
+      if (it->capacity >= capacity && (best == regions_.end() || it->touched > best->touched)) {
+        best = it;
+      }
+    }
+    if (best == regions_.end()) return {};
+    Region r = *best;
+    regions_.erase(best);
+    touched_ -= r.touched;
+    return r;
+  }
+
+  // Keeps the mapping if the pool has room for its touched pages, else unmaps it.
+  void Put(Region r) {
+    {
+      std::lock_guard lock(mu_);
+      if (touched_ + r.touched <= kMaxTouchedBytes && regions_.size() < kMaxRegions) {
+        ::madvise(r.data, r.touched, MADV_FREE);
+        touched_ += r.touched;
+        regions_.push_back(r);
+        return;
+      }
+    }
+    ::munmap(r.data, r.capacity);
+  }
+
+ private:
+  static constexpr size_t kMaxTouchedBytes = 64 << 20;
+  static constexpr size_t kMaxRegions = 64;
+
+  std::mutex mu_;
+  std::vector<Region> regions_;
+  size_t touched_ = 0;
+};
+
 // A file's bytes. Small files live on the heap; from kMapBytes on, a file
 // gets a mapping of its own, grown with mremap(2): the pages move, nothing is
 // copied. The memory broker keeps whole segments here, and with a std::string
@@ -66,12 +122,12 @@ class FileBytes {
       Reserve(n);
       std::memset(data_ + size_, 0, n - size_);
     }
+    touched_ = std::max(touched_, size_);
     size_ = n;
   }
 
  private:
   static constexpr size_t kMapBytes = 1 << 20;
-  static constexpr size_t kPageBytes = 4096;
 
   void Reserve(size_t n) {
     if (n <= capacity_) return;
@@ -87,6 +143,10 @@ class FileBytes {
     void* p;
     if (mapped_) {
       p = ::mremap(data_, capacity_, capacity, MREMAP_MAYMOVE);
+    } else if (MappingPool::Region r = MappingPool::Instance().Take(capacity); r.data != nullptr) {
+      p = r.data;
+      capacity = r.capacity;
+      touched_ = r.touched;
     } else {
       p = ::mmap(nullptr, capacity, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     }
@@ -100,19 +160,24 @@ class FileBytes {
     capacity_ = capacity;
   }
 
-  void Release() {
-    if (mapped_) {
-      ::munmap(data_, capacity_);
-    } else {
-      std::free(data_);
-    }
-  }
+  void Release();
 
   char* data_ = nullptr;
   size_t size_ = 0;
   size_t capacity_ = 0;
+  size_t touched_ = 0;  // of a mapping: bytes ever written (its pages are resident)
   bool mapped_ = false;
 };
+
+void FileBytes::Release() {
+  if (!mapped_) {
+    std::free(data_);
+    return;
+  }
+  const size_t written = std::max(touched_, size_);
+  const size_t touched = std::min(capacity_, (written + kPageBytes - 1) / kPageBytes * kPageBytes);
+  MappingPool::Instance().Put({.data = data_, .capacity = capacity_, .touched = touched});
+}
 
 // A file or a directory; shared_ptr so that open Files keep an unlinked file
 // alive and so that a directory's synced entries can still point at nodes it
@@ -158,7 +223,11 @@ void XorByte(char& byte, uint8_t mask) {
 
 class MemTree {
  public:
-  MemTree() : root_(std::make_shared<Node>(/*dir=*/true)) {}
+  explicit MemTree(bool track)
+      : track_durability(track), root_(std::make_shared<Node>(/*dir=*/true)) {}
+
+  // MemFileSystem::Options::track_durability.
+  const bool track_durability;
 
   // Held for every operation on the tree or on a file's node.
   std::mutex mu;
@@ -214,9 +283,12 @@ class MemTree {
   const NodePtr& root() const { return root_; }
 
   // Replaces the tree with what SyncDir and Sync made durable.
+  // Without durability tracking everything written survives.
   void Crash() {
-    std::vector<const Node*> ancestors;
-    root_ = RestoreDir(*root_, ancestors);
+    if (track_durability) {
+      std::vector<const Node*> ancestors;
+      root_ = RestoreDir(*root_, ancestors);
+    }
     ++epoch_;
   }
 
@@ -304,6 +376,7 @@ class MemFile : public File {
   Status Sync() override {
     std::lock_guard lock(tree_->mu);
     if (Status s = Check(Op::kSync); !s.ok()) return s;
+    if (!tree_->track_durability) return Status::Ok();
     Node& node = *node_;
     const size_t keep = std::min({node.synced_prefix, node.synced.size(), node.data.size()});
     node.synced.resize(keep);
@@ -338,7 +411,9 @@ class MemFile : public File {
 
 }  // namespace
 
-MemFileSystem::MemFileSystem() : tree_(std::make_shared<MemTree>()) {}
+MemFileSystem::MemFileSystem() : MemFileSystem(Options{}) {}
+MemFileSystem::MemFileSystem(Options options)
+    : tree_(std::make_shared<MemTree>(options.track_durability)) {}
 
 MemFileSystem::~MemFileSystem() = default;
 
@@ -458,7 +533,7 @@ Status MemFileSystem::SyncDir(const std::string& dir) {
   Result<NodePtr> node = tree_->Find(*parts, dir);
   if (!node.ok()) return node.status();
   if (!(*node)->is_dir) return ErrnoStatus(ENOTDIR, dir);
-  (*node)->synced_entries = (*node)->entries;
+  if (tree_->track_durability) (*node)->synced_entries = (*node)->entries;
   return Status::Ok();
 }
 

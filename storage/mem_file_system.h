@@ -13,6 +13,16 @@
 // SyncDir ran on its directory (and on every new directory above it); a
 // rename not followed by SyncDir of both directories reverts; a file never
 // synced comes back empty.
+//
+// A broker that keeps its logs in memory never crashes its file system, so
+// it turns the model off (Options::track_durability = false): Sync and SyncDir
+// then copy nothing, and SimulateCrash keeps every byte written.
+//
+// Files of 1 MiB or more live in their own mappings. A removed file's mapping
+// goes to a process-wide pool (at most 64 MiB of touched pages, released with
+// MADV_FREE so the kernel may still reclaim them) that the next large file
+// starts from: a log whose retention deletes segments reuses memory it has
+// already touched instead of faulting in fresh pages.
 #pragma once
 
 #include <cstdint>
@@ -45,7 +55,14 @@ class MemFileSystem : public FileSystem {
     kSyncDir,
   };
 
+  struct Options {
+    // Keep each file's synced bytes and each directory's synced entries for
+    // SimulateCrash. Off: Sync copies nothing and a crash loses nothing.
+    bool track_durability = true;
+  };
+
   MemFileSystem();
+  explicit MemFileSystem(Options options);
   ~MemFileSystem() override;
 
   Result<std::unique_ptr<File>> Open(const std::string& path, OpenMode mode) override;

@@ -34,10 +34,16 @@ struct MemEnv {
   MemFileSystem fs;
 };
 
+// The in-memory broker's variant: no durability model.
+struct UntrackedMemEnv {
+  MemFileSystem fs{MemFileSystem::Options{.track_durability = false}};
+};
+
 struct EnvNames {
   template <typename T>
   static std::string GetName(int) {
     if constexpr (std::is_same_v<T, PosixEnv>) return "Posix";
+    if constexpr (std::is_same_v<T, UntrackedMemEnv>) return "UntrackedMem";
     return "Mem";
   }
 };
@@ -61,7 +67,7 @@ class FileSystemContractTest : public ::testing::Test {
   Env env_;
 };
 
-using Envs = ::testing::Types<PosixEnv, MemEnv>;
+using Envs = ::testing::Types<PosixEnv, MemEnv, UntrackedMemEnv>;
 TYPED_TEST_SUITE(FileSystemContractTest, Envs, EnvNames);
 
 TYPED_TEST(FileSystemContractTest, AppendsAreReadBackAndCounted) {
