@@ -16,6 +16,12 @@
 #                 keeps only 5 MiB per partition), fetch.wait.max.ms=10 both sides
 #   latency-1k    ack latency of 1 KiB values at a fixed 1000 msgs/s, linger.ms=0
 #
+# The mock keeps only the last 5 MiB of each partition (../shared/perf/README.md),
+# so both Brook brokers are started with the same bound: log.retention.bytes
+# 5 MiB in 1 MiB segments, checked every 100 ms. Without it Brook would be
+# timed storing every byte in memory the VM has never touched, against a mock
+# that overwrites the same 5 MiB.
+#
 # kperf.c and mock_cluster.c are built at run time from $BROOK_PERF_DIR, else
 # from ../shared/perf (or ../../shared/perf, for a worktree) next to the
 # repository; without them the run is skipped with a message (exit 0).
@@ -74,7 +80,9 @@ wait_for() {  # wait_for <file> <regex>: up to 10 s
 declare -A bootstrap
 start_brook() {  # start_brook <name> <args...>
   local name=$1; shift
-  "$broker_bin" --listen 127.0.0.1:0 --log-level warn "$@" >"$work/$name.log" 2>&1 &
+  "$broker_bin" --listen 127.0.0.1:0 --log-level warn \
+    --set log.retention.bytes=$((5 << 20)) --set log.segment.bytes=$((1 << 20)) \
+    --set log.retention.check.interval.ms=100 "$@" >"$work/$name.log" 2>&1 &
   pids+=($!)
   wait_for "$work/$name.log" "listening on [0-9.]+:[0-9]+"
   bootstrap[$name]=$(grep -oE "listening on [0-9.]+:[0-9]+" "$work/$name.log" | head -1 |
@@ -96,7 +104,8 @@ start_mock
 targets=(brook-mem brook-disk mock)
 echo "load_bench: brook-mem ${bootstrap[brook-mem]}, brook-disk ${bootstrap[brook-disk]}" \
      "($work/data), mock ${bootstrap[mock]}; librdkafka $(dpkg-query -W -f='${Version}' \
-     librdkafka1 2>/dev/null || echo '?'), scale $scale"
+     librdkafka1 2>/dev/null || echo '?'), scale $scale; Brook keeps the mock's 5 MiB" \
+     "per partition (log.retention.bytes)"
 
 # Brook creates the topics through CreateTopics; the mock (no CreateTopics in
 # librdkafka 2.0.2) got them at start.
