@@ -148,6 +148,15 @@ class ConsumerCore {
 
   std::vector<ConsumerRecord> Poll(std::chrono::milliseconds timeout) {
     if (closed_.load()) throw ClientError(Status(ClientErrc::kClosed, "consumer is closed"));
+    struct PollTimer {
+      GroupMember* group;
+      explicit PollTimer(GroupMember* g) : group(g) {
+        if (group) group->PollStarted();
+      }
+      ~PollTimer() {
+        if (group) group->PollEnded();
+      }
+    } poll_timer(group_.get());
     Clock::time_point deadline = Clock::now() + timeout;
     for (;;) {
       if (!subscription_.empty()) MaybeRejoin();

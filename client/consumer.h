@@ -39,11 +39,15 @@
 //                on_partitions_assigned of the added ones only, and if
 //                anything was revoked, rejoin at once so that the group can
 //                hand it on.
-// Partitions whose generation ended under the member (fenced) are lost
-// rather than revoked: not committed, and reported to on_partitions_lost.
+// Partitions whose generation ended under the member (fenced, or it left
+// after a poll timeout) are lost rather than revoked: not committed, and
+// reported to on_partitions_lost.
 //
-// Not yet: the eager "sticky" assignor, leaving the group when poll() is
-// not called within max.poll.interval.ms, pattern subscriptions, rejoining
+// When poll() is not called within max.poll.interval.ms, the member leaves
+// the group (as Java's heartbeat thread does) and the next poll() joins
+// again.
+//
+// Not yet: the eager "sticky" assignor, pattern subscriptions, rejoining
 // when a subscribed topic's partition count grows.
 #pragma once
 

@@ -109,6 +109,18 @@ bool GroupMember::membership_lost() const {
   return me.member_id.empty() || me.generation_id < 0;
 }
 
+void GroupMember::PollEnded() {
+  last_poll_end_ns_.store(std::chrono::steady_clock::now().time_since_epoch().count());
+  in_poll_.store(false);
+}
+
+bool GroupMember::PollExpired() const {
+  if (in_poll_.load()) return false;
+  std::chrono::steady_clock::time_point last{
+      std::chrono::steady_clock::duration(last_poll_end_ns_.load())};
+  return std::chrono::steady_clock::now() - last > config_.max_poll_interval;
+}
+
 std::vector<JoinGroupRequest::JoinGroupRequestProtocol> GroupMember::Protocols(
     const std::vector<std::string>& topics, const std::vector<TopicPartition>& owned) const {
   ConsumerSubscription subscription{
@@ -223,6 +235,8 @@ asio::awaitable<GroupMember::JoinOutcome> GroupMember::JoinAndSync(
     if (synced.ok()) {
       needs_rejoin_.store(false);
       synced_generation_ = resp->generation_id;
+      // The poll timer starts now if no poll() is running.
+      last_poll_end_ns_.store(std::chrono::steady_clock::now().time_since_epoch().count());
       uint64_t token = ++heartbeat_token_;
       asio::co_spawn(strand_, HeartbeatLoop(token), LogEscaped);
       kLog.Info("group ", group_id_, ": generation ", resp->generation_id, " (",
@@ -315,6 +329,13 @@ asio::awaitable<void> GroupMember::HeartbeatLoop(uint64_t token) {
     asio::error_code ec;
     co_await heartbeat_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     if (token != heartbeat_token_ || closed_) break;
+    if (PollExpired()) {
+      kLog.Warn("group ", group_id_, ": poll() was not called within max.poll.interval.ms (",
+                config_.max_poll_interval.count(),
+                " ms); leaving the group, the next poll() joins again");
+      co_await Leave("consumer poll timeout has expired");
+      break;
+    }
     Result<std::shared_ptr<BrokerConnection>> connection = co_await Coordinator();
     if (!connection.ok()) continue;
     ConsumerGroupMetadata me = metadata();

@@ -27,6 +27,11 @@
 // to rejoin (needs_rejoin()). A commit answered ILLEGAL_GENERATION or
 // UNKNOWN_MEMBER_ID does the same. Leave() sends LeaveGroup (dynamic members
 // only: a static member keeps its place until its session times out).
+//
+// Like Java's heartbeat thread, the heartbeat loop also watches the poll
+// timer: when the consumer has not been inside poll() for
+// max.poll.interval.ms the member leaves the group (LeaveGroup, reason
+// "consumer poll timeout has expired") and the next poll() joins again.
 #pragma once
 
 #include <asio/awaitable.hpp>
@@ -101,6 +106,9 @@ class GroupMember {
   // Whether partitions held now belong to no generation (never joined, or
   // the generation or member id was reset): they are lost, not revoked.
   bool membership_lost() const;
+  // The poll timer: the consumer calls these around every poll().
+  void PollStarted() { in_poll_.store(true); }
+  void PollEnded();
   // Called (on the strand) when needs_rejoin() turns true.
   void set_on_rejoin_needed(std::function<void()> callback) {
     on_rejoin_needed_ = std::move(callback);
@@ -113,6 +121,8 @@ class GroupMember {
 
  private:
   asio::awaitable<void> HeartbeatLoop(uint64_t token);
+  // Not inside poll() and the last one ended more than max.poll.interval.ms ago.
+  bool PollExpired() const;
   // Resets the member id and/or generation after the codes that invalidate
   // them, and asks for a rejoin.
   void OnMembershipError(ErrorCode code);
@@ -145,6 +155,8 @@ class GroupMember {
   uint64_t join_epoch_ = 0;                        // strand: Leave() ends joins in progress
   int32_t synced_generation_ = -1;                 // strand: of the partitions owned
   std::atomic<bool> needs_rejoin_{true};
+  std::atomic<bool> in_poll_{false};
+  std::atomic<int64_t> last_poll_end_ns_{0};  // steady_clock
   std::function<void()> on_rejoin_needed_;
 
   mutable std::mutex mu_;

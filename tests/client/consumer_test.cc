@@ -880,5 +880,51 @@ TEST_F(ConsumerTest, MixedAssignorListsUseTheProtocolTheGroupChose) {
   }
 }
 
+// max.poll.interval.ms: a member that stops calling poll() leaves the group
+// (its partitions go to nobody else's generation) and rejoins on the next
+// poll(), hearing that it lost what it had; one that keeps polling stays.
+TEST_F(ConsumerTest, MaxPollIntervalLeavesTheGroupAndTheNextPollRejoins) {
+  CreateTopic("slow", 2);
+  std::map<std::string, std::string> props = GroupProps("slow");
+  props["max.poll.interval.ms"] = "1000";
+  RebalanceLog log;
+  auto a = MakeConsumer(props);
+  ASSERT_TRUE(a->subscribe({"slow"}, log.Listener()).ok());
+  Clock::time_point deadline = Clock::now() + 20s;
+  while (Clock::now() < deadline && a->assignment().size() != 2) a->poll(50ms);
+  ASSERT_EQ(a->assignment().size(), 2u);
+  ConsumerGroupMetadata joined = a->group_metadata();
+
+  // Polling within the interval for longer than it: still the same member.
+  deadline = Clock::now() + 2500ms;
+  while (Clock::now() < deadline) a->poll(50ms);
+  EXPECT_EQ(a->group_metadata().member_id, joined.member_id);
+  EXPECT_EQ(a->group_metadata().generation_id, joined.generation_id);
+
+  // Not polling: the member leaves once the interval has passed.
+  auto admin = Admin::Create({{"bootstrap.servers", broker_->bootstrap()}});
+  ASSERT_TRUE(admin.ok());
+  auto state = [&] {
+    auto described = (*admin)->describe_groups({"slow"});
+    return described.ok() && described->count("slow") ? described->at("slow").state : "";
+  };
+  Clock::time_point stopped = Clock::now();
+  EXPECT_EQ(state(), "Stable");
+  deadline = Clock::now() + 10s;
+  while (Clock::now() < deadline && state() != "Empty") std::this_thread::sleep_for(50ms);
+  EXPECT_EQ(state(), "Empty");
+  EXPECT_GE(Clock::now() - stopped, 900ms);
+  EXPECT_TRUE(a->group_metadata().member_id.empty());
+
+  // The next poll() rejoins: the old partitions were lost, the new ones assigned.
+  deadline = Clock::now() + 20s;
+  while (Clock::now() < deadline && a->group_metadata().member_id.empty()) a->poll(50ms);
+  while (Clock::now() < deadline && a->assignment().size() != 2) a->poll(50ms);
+  EXPECT_EQ(a->assignment().size(), 2u);
+  EXPECT_NE(a->group_metadata().member_id, joined.member_id);
+  EXPECT_EQ(log.events, (std::vector<std::string>{"assigned 2", "lost 2", "assigned 2"}));
+  EXPECT_EQ(state(), "Stable");
+}
+
 }  // namespace
 }  // namespace brook::client
