@@ -189,8 +189,9 @@ class StickyPlan {
       for (int32_t p = 0; p < count; ++p) {
         index_.emplace(TopicPartition{topic, p}, partitions_.size());
         partitions_.push_back({topic, p});
-        eligible_.push_back(subscribers);
+        topic_of_.push_back(subscribers_.size());
       }
+      subscribers_.push_back(std::move(subscribers));
     }
     holder_.assign(partitions_.size(), kNone);
     kept_.assign(partitions_.size(), false);
@@ -202,7 +203,7 @@ class StickyPlan {
       if (it == index_.end() || holders.size() != 1) continue;  // gone, or in dispute
       size_t p = it->second;
       size_t owner = holders.front();
-      const std::vector<size_t>& may = eligible_[p];
+      const std::vector<size_t>& may = Eligible(p);
       if (!std::binary_search(may.begin(), may.end(), owner)) continue;  // unsubscribed since
       Place(p, owner);
       kept_[p] = true;
@@ -217,10 +218,10 @@ class StickyPlan {
       if (holder_[p] == kNone) rest.push_back(p);
     }
     std::stable_sort(rest.begin(), rest.end(),
-                     [&](size_t a, size_t b) { return eligible_[a].size() < eligible_[b].size(); });
+                     [&](size_t a, size_t b) { return Eligible(a).size() < Eligible(b).size(); });
     for (size_t p : rest) {
-      size_t best = eligible_[p].front();
-      for (size_t i : eligible_[p]) {
+      size_t best = Eligible(p).front();
+      for (size_t i : Eligible(p)) {
         if (held_[i].size() < held_[best].size()) best = i;
       }
       Place(p, best);
@@ -270,9 +271,14 @@ class StickyPlan {
     for (size_t i = 0; i < sources.size(); ++i) sources[i] = i;
     std::stable_sort(sources.begin(), sources.end(),
                      [&](size_t a, size_t b) { return held_[a].size() > held_[b].size(); });
+    // Members a failed search reached: a source among them reaches no more
+    // than that search did and, holding no more, needs a lighter target.
+    std::vector<bool> exhausted(members_.size(), false);
+    size_t lightest = members_.empty() ? 0 : held_[sources.back()].size();
     for (size_t source : sources) {
       size_t load = held_[source].size();
-      if (load < 2) return false;
+      if (load < lightest + 2) return false;
+      if (exhausted[source]) continue;
       // Breadth first over "x can pass a partition to y", so chains stay short.
       std::vector<std::pair<size_t, size_t>> via(members_.size(), {kNone, kNone});
       std::vector<bool> seen(members_.size(), false);
@@ -282,8 +288,13 @@ class StickyPlan {
       while (!queue.empty() && target == kNone) {
         size_t x = queue.front();
         queue.pop_front();
+        std::vector<bool> topic_done(subscribers_.size(), false);
         for (size_t p : Givable(x)) {
-          for (size_t y : eligible_[p]) {
+          // Partitions of one topic lead to the same members: the first
+          // (most givable) one stands for them all.
+          if (topic_done[topic_of_[p]]) continue;
+          topic_done[topic_of_[p]] = true;
+          for (size_t y : Eligible(p)) {
             if (seen[y]) continue;
             seen[y] = true;
             via[y] = {x, p};
@@ -296,7 +307,12 @@ class StickyPlan {
           if (target != kNone) break;
         }
       }
-      if (target == kNone) continue;
+      if (target == kNone) {
+        for (size_t i = 0; i < seen.size(); ++i) {
+          if (seen[i]) exhausted[i] = true;
+        }
+        continue;
+      }
       for (size_t y = target; y != source;) {
         auto [x, p] = via[y];
         Move(p, x, y);
@@ -306,6 +322,8 @@ class StickyPlan {
     }
     return false;
   }
+
+  const std::vector<size_t>& Eligible(size_t p) const { return subscribers_[topic_of_[p]]; }
 
   // A member's partitions in the order it should give them up: those it
   // did not keep from before first.
@@ -319,10 +337,11 @@ class StickyPlan {
   const std::vector<const MemberSubscription*>& members_;
   std::vector<TopicPartition> partitions_;
   std::map<TopicPartition, size_t> index_;
-  std::vector<std::vector<size_t>> eligible_;  // by partition: members subscribed, ascending
-  std::vector<size_t> holder_;                 // by partition: member, or kNone
-  std::vector<bool> kept_;                     // by partition: stayed with its owner
-  std::vector<std::vector<size_t>> held_;      // by member: partitions
+  std::vector<size_t> topic_of_;                  // by partition: index into subscribers_
+  std::vector<std::vector<size_t>> subscribers_;  // by topic: members subscribed, ascending
+  std::vector<size_t> holder_;                    // by partition: member, or kNone
+  std::vector<bool> kept_;                        // by partition: stayed with its owner
+  std::vector<std::vector<size_t>> held_;         // by member: partitions
 };
 
 }  // namespace

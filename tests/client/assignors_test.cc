@@ -360,5 +360,52 @@ TEST(AssignorsTest, StickyIsDeterministicWhateverTheMemberOrder) {
   EXPECT_EQ(AssignSticky({}, counts), GroupAssignment{});
 }
 
+// Random groups (subscriptions, claims, stale generations): every
+// partition once, to a subscriber, and no partition could move to a member
+// subscribed to it that holds two fewer than its holder.
+TEST(AssignorsTest, StickyRandomGroupsAreCompleteAndLocallyBalanced) {
+  std::mt19937 rng(42);
+  const std::vector<std::string> topics = {"a", "b", "c", "d"};
+  for (int round = 0; round < 50; ++round) {
+    PartitionCounts counts;
+    for (const std::string& t : topics) counts[t] = static_cast<int32_t>(rng() % 12);
+    std::vector<MemberSubscription> members;
+    size_t n = 1 + rng() % 12;
+    for (size_t i = 0; i < n; ++i) {
+      std::vector<std::string> mine;
+      for (const std::string& t : topics) {
+        if (rng() % 2) mine.push_back(t);
+      }
+      std::vector<TopicPartition> owned;
+      for (int k = 0; k < 4; ++k) {
+        const std::string& t = topics[rng() % topics.size()];
+        owned.push_back({t, static_cast<int32_t>(rng() % 14)});
+      }
+      members.push_back(
+          Owner("m" + std::to_string(i), mine, owned, static_cast<int32_t>(rng() % 4) - 1));
+    }
+    GroupAssignment a = AssignSticky(members, counts);
+    std::map<std::string, size_t> sizes = CheckComplete(members, counts, a);
+    for (const MemberSubscription& from : members) {
+      for (const TopicPartition& tp : a[from.member_id]) {
+        for (const MemberSubscription& to : members) {
+          const auto& t = to.subscription.topics;
+          if (std::find(t.begin(), t.end(), tp.topic) == t.end()) continue;
+          EXPECT_LT(sizes[from.member_id], sizes[to.member_id] + 2)
+              << "round " << round << ": " << tp.topic << "-" << tp.partition << " could move from "
+              << from.member_id << " to " << to.member_id;
+        }
+      }
+    }
+    // Cooperative: a subset of the above.
+    GroupAssignment cooperative = AssignCooperativeSticky(members, counts);
+    for (const auto& [member, tps] : cooperative) {
+      for (const TopicPartition& tp : tps) {
+        EXPECT_NE(std::find(a[member].begin(), a[member].end(), tp), a[member].end());
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace brook::client
