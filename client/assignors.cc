@@ -2,6 +2,8 @@
 #include "client/assignors.h"
 
 #include <algorithm>
+#include <deque>
+#include <limits>
 #include <set>
 
 #include "client/client_error.h"
@@ -136,7 +138,240 @@ bool Subscribes(const MemberSubscription& m, const std::string& topic) {
          m.subscription.topics.end();
 }
 
+// For each claimed partition, the members whose claim is the latest (more
+// than one: claims that conflict), as indexes into `members`.
+std::map<TopicPartition, std::vector<size_t>> LatestClaims(
+    const std::vector<const MemberSubscription*>& members) {
+  std::map<TopicPartition, std::pair<int32_t, std::vector<size_t>>> latest;
+  for (size_t i = 0; i < members.size(); ++i) {
+    StickyMemberData data = StickyMemberDataOf(members[i]->subscription);
+    std::sort(data.partitions.begin(), data.partitions.end());
+    data.partitions.erase(std::unique(data.partitions.begin(), data.partitions.end()),
+                          data.partitions.end());
+    for (const TopicPartition& tp : data.partitions) {
+      auto [it, inserted] = latest.try_emplace(tp, data.generation_id, std::vector<size_t>{i});
+      if (inserted) continue;
+      auto& [generation, holders] = it->second;
+      if (data.generation_id > generation) {
+        generation = data.generation_id;
+        holders = {i};
+      } else if (data.generation_id == generation) {
+        holders.push_back(i);
+      }
+    }
+  }
+  std::map<TopicPartition, std::vector<size_t>> out;
+  for (auto& [tp, claim] : latest) out.emplace(tp, std::move(claim.second));
+  return out;
+}
+
+std::vector<const MemberSubscription*> InMemberOrder(
+    const std::vector<MemberSubscription>& members) {
+  std::vector<const MemberSubscription*> order;
+  for (const MemberSubscription& m : members) order.push_back(&m);
+  std::sort(order.begin(), order.end(), MemberBefore);
+  return order;
+}
+
+// The sticky assignment's working state: partitions by index (topic, then
+// partition order), members by index (MemberBefore order).
+class StickyPlan {
+ public:
+  StickyPlan(const std::vector<const MemberSubscription*>& members,
+             const PartitionCounts& partitions)
+      : members_(members), held_(members.size()) {
+    for (const auto& [topic, count] : partitions) {
+      std::vector<size_t> subscribers;
+      for (size_t i = 0; i < members.size(); ++i) {
+        if (Subscribes(*members[i], topic)) subscribers.push_back(i);
+      }
+      if (subscribers.empty()) continue;  // nobody to take it
+      for (int32_t p = 0; p < count; ++p) {
+        index_.emplace(TopicPartition{topic, p}, partitions_.size());
+        partitions_.push_back({topic, p});
+        topic_of_.push_back(subscribers_.size());
+      }
+      subscribers_.push_back(std::move(subscribers));
+    }
+    holder_.assign(partitions_.size(), kNone);
+    kept_.assign(partitions_.size(), false);
+  }
+
+  void KeepOwned() {
+    for (const auto& [tp, holders] : LatestClaims(members_)) {
+      auto it = index_.find(tp);
+      if (it == index_.end() || holders.size() != 1) continue;  // gone, or in dispute
+      size_t p = it->second;
+      size_t owner = holders.front();
+      const std::vector<size_t>& may = Eligible(p);
+      if (!std::binary_search(may.begin(), may.end(), owner)) continue;  // unsubscribed since
+      Place(p, owner);
+      kept_[p] = true;
+    }
+  }
+
+  // Partitions nobody kept, those with the fewest possible takers first,
+  // each to its least loaded taker.
+  void PlaceTheRest() {
+    std::vector<size_t> rest;
+    for (size_t p = 0; p < partitions_.size(); ++p) {
+      if (holder_[p] == kNone) rest.push_back(p);
+    }
+    std::stable_sort(rest.begin(), rest.end(),
+                     [&](size_t a, size_t b) { return Eligible(a).size() < Eligible(b).size(); });
+    for (size_t p : rest) {
+      size_t best = Eligible(p).front();
+      for (size_t i : Eligible(p)) {
+        if (held_[i].size() < held_[best].size()) best = i;
+      }
+      Place(p, best);
+    }
+  }
+
+  // Moves partitions along chains of members (each passing one on to a
+  // member subscribed to it) from a member to one holding at least two
+  // fewer, until no such chain exists. Each move lowers the sum of squared
+  // counts, so this ends; when it ends no member can shed load to a less
+  // loaded one, which is balance.
+  void Balance() {
+    while (Augment()) {
+    }
+  }
+
+  GroupAssignment Result() const {
+    GroupAssignment out;
+    for (size_t i = 0; i < members_.size(); ++i) {
+      std::vector<TopicPartition>& mine = out[members_[i]->member_id];
+      std::vector<size_t> held = held_[i];
+      std::sort(held.begin(), held.end());
+      for (size_t p : held) mine.push_back(partitions_[p]);
+    }
+    return out;
+  }
+
+ private:
+  static constexpr size_t kNone = std::numeric_limits<size_t>::max();
+
+  void Place(size_t p, size_t member) {
+    holder_[p] = member;
+    held_[member].push_back(p);
+  }
+
+  void Move(size_t p, size_t from, size_t to) {
+    std::vector<size_t>& held = held_[from];
+    held.erase(std::find(held.begin(), held.end(), p));
+    kept_[p] = false;
+    Place(p, to);
+  }
+
+  // One chain of moves from the most loaded member that can shed load;
+  // false when none can.
+  bool Augment() {
+    std::vector<size_t> sources(members_.size());
+    for (size_t i = 0; i < sources.size(); ++i) sources[i] = i;
+    std::stable_sort(sources.begin(), sources.end(),
+                     [&](size_t a, size_t b) { return held_[a].size() > held_[b].size(); });
+    // Members a failed search reached: a source among them reaches no more
+    // than that search did and, holding no more, needs a lighter target.
+    std::vector<bool> exhausted(members_.size(), false);
+    size_t lightest = members_.empty() ? 0 : held_[sources.back()].size();
+    for (size_t source : sources) {
+      size_t load = held_[source].size();
+      if (load < lightest + 2) return false;
+      if (exhausted[source]) continue;
+      // Breadth first over "x can pass a partition to y", so chains stay short.
+      std::vector<std::pair<size_t, size_t>> via(members_.size(), {kNone, kNone});
+      std::vector<bool> seen(members_.size(), false);
+      seen[source] = true;
+      std::deque<size_t> queue = {source};
+      size_t target = kNone;
+      while (!queue.empty() && target == kNone) {
+        size_t x = queue.front();
+        queue.pop_front();
+        std::vector<bool> topic_done(subscribers_.size(), false);
+        for (size_t p : Givable(x)) {
+          // Partitions of one topic lead to the same members: the first
+          // (most givable) one stands for them all.
+          if (topic_done[topic_of_[p]]) continue;
+          topic_done[topic_of_[p]] = true;
+          for (size_t y : Eligible(p)) {
+            if (seen[y]) continue;
+            seen[y] = true;
+            via[y] = {x, p};
+            if (held_[y].size() + 2 <= load) {
+              target = y;
+              break;
+            }
+            queue.push_back(y);
+          }
+          if (target != kNone) break;
+        }
+      }
+      if (target == kNone) {
+        for (size_t i = 0; i < seen.size(); ++i) {
+          if (seen[i]) exhausted[i] = true;
+        }
+        continue;
+      }
+      for (size_t y = target; y != source;) {
+        auto [x, p] = via[y];
+        Move(p, x, y);
+        y = x;
+      }
+      return true;
+    }
+    return false;
+  }
+
+  const std::vector<size_t>& Eligible(size_t p) const { return subscribers_[topic_of_[p]]; }
+
+  // A member's partitions in the order it should give them up: those it
+  // did not keep from before first.
+  std::vector<size_t> Givable(size_t member) const {
+    std::vector<size_t> out = held_[member];
+    std::sort(out.begin(), out.end());
+    std::stable_partition(out.begin(), out.end(), [&](size_t p) { return !kept_[p]; });
+    return out;
+  }
+
+  const std::vector<const MemberSubscription*>& members_;
+  std::vector<TopicPartition> partitions_;
+  std::map<TopicPartition, size_t> index_;
+  std::vector<size_t> topic_of_;                  // by partition: index into subscribers_
+  std::vector<std::vector<size_t>> subscribers_;  // by topic: members subscribed, ascending
+  std::vector<size_t> holder_;                    // by partition: member, or kNone
+  std::vector<bool> kept_;                        // by partition: stayed with its owner
+  std::vector<std::vector<size_t>> held_;         // by member: partitions
+};
+
 }  // namespace
+
+StickyMemberData StickyMemberDataOf(const ConsumerSubscription& subscription) {
+  StickyMemberData out{.partitions = subscription.owned_partitions,
+                       .generation_id = subscription.generation_id};
+  if (out.generation_id >= 0 || !subscription.user_data) return out;
+  std::string_view bytes = *subscription.user_data;
+  if (bytes.size() == 4) {  // CooperativeStickyAssignor: the generation alone
+    Reader r(bytes);
+    out.generation_id = r.Int32();
+    return out;
+  }
+  Reader r(bytes);
+  std::vector<TopicPartition> previous = r.TopicPartitions();
+  int32_t generation = r.ok() && !r.done() ? r.Int32() : -1;
+  if (!r.ok()) return out;  // not StickyAssignorUserData: no claims from it
+  out.generation_id = generation;
+  if (out.partitions.empty()) out.partitions = std::move(previous);
+  return out;
+}
+
+std::string EncodeStickyUserData(const std::vector<TopicPartition>& partitions,
+                                 int32_t generation_id) {
+  Writer w;
+  w.TopicPartitions(partitions);
+  w.Int32(generation_id);
+  return std::move(w).Take();
+}
 
 std::string EncodeSubscription(const ConsumerSubscription& subscription, int16_t version) {
   Writer w;
@@ -246,6 +481,33 @@ GroupAssignment AssignRoundRobin(const std::vector<MemberSubscription>& members,
       out[order[next % order.size()]->member_id].push_back({topic, p});
       ++next;
     }
+  }
+  return out;
+}
+
+GroupAssignment AssignSticky(const std::vector<MemberSubscription>& members,
+                             const PartitionCounts& partitions) {
+  std::vector<const MemberSubscription*> order = InMemberOrder(members);
+  StickyPlan plan(order, partitions);
+  plan.KeepOwned();
+  plan.PlaceTheRest();
+  plan.Balance();
+  return plan.Result();
+}
+
+GroupAssignment AssignCooperativeSticky(const std::vector<MemberSubscription>& members,
+                                        const PartitionCounts& partitions) {
+  std::vector<const MemberSubscription*> order = InMemberOrder(members);
+  GroupAssignment out = AssignSticky(members, partitions);
+  std::map<TopicPartition, std::vector<size_t>> claims = LatestClaims(order);
+  for (size_t i = 0; i < order.size(); ++i) {
+    std::vector<TopicPartition>& mine = out[order[i]->member_id];
+    std::erase_if(mine, [&](const TopicPartition& tp) {
+      auto it = claims.find(tp);
+      if (it == claims.end()) return false;
+      return std::any_of(it->second.begin(), it->second.end(),
+                         [&](size_t holder) { return holder != i; });
+    });
   }
   return out;
 }

@@ -36,6 +36,23 @@ Status NoGroup() {
                 "group.id is not set: this consumer has no group to commit to");
 }
 
+// Java's rule (ConsumerCoordinator): the rebalance protocol is the one every
+// configured assignor supports, so only a list of cooperative assignors
+// rebalances cooperatively; "range,cooperative-sticky" stays eager.
+bool AllCooperative(const std::vector<AssignorKind>& assignors) {
+  return !assignors.empty() && std::all_of(assignors.begin(), assignors.end(), [](AssignorKind k) {
+    return k == AssignorKind::kCooperativeSticky;
+  });
+}
+
+// The partitions of `a` not in `b`; both sorted.
+std::vector<TopicPartition> Minus(const std::vector<TopicPartition>& a,
+                                  const std::vector<TopicPartition>& b) {
+  std::vector<TopicPartition> out;
+  std::set_difference(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
+  return out;
+}
+
 template <typename T>
 asio::awaitable<std::optional<T>> Optionally(asio::awaitable<T> work) {
   co_return co_await std::move(work);
@@ -59,6 +76,7 @@ class ConsumerCore {
  public:
   explicit ConsumerCore(ClientConfig config)
       : config_(std::move(config)),
+        cooperative_(AllCooperative(config_.assignment_strategies)),
         work_(asio::make_work_guard(io_)),
         strand_(asio::make_strand(io_)),
         cluster_(io_, config_),
@@ -130,6 +148,15 @@ class ConsumerCore {
 
   std::vector<ConsumerRecord> Poll(std::chrono::milliseconds timeout) {
     if (closed_.load()) throw ClientError(Status(ClientErrc::kClosed, "consumer is closed"));
+    struct PollTimer {
+      GroupMember* group;
+      explicit PollTimer(GroupMember* g) : group(g) {
+        if (group) group->PollStarted();
+      }
+      ~PollTimer() {
+        if (group) group->PollEnded();
+      }
+    } poll_timer(group_.get());
     Clock::time_point deadline = Clock::now() + timeout;
     for (;;) {
       if (!subscription_.empty()) MaybeRejoin();
@@ -167,7 +194,7 @@ class ConsumerCore {
 
   void Unsubscribe() {
     if (subscription_.empty()) return;
-    Revoke();
+    GiveUpAll();
     subscription_.clear();
     {
       std::lock_guard lock(join_mu_);
@@ -242,20 +269,90 @@ class ConsumerCore {
   }
 
  private:
-  // Calling thread: before a rebalance, commits (with auto commit) and
-  // gives every partition up; the listener hears of it.
-  void Revoke() {
-    std::vector<TopicPartition> owned = fetcher_.Assignment();
-    if (config_.enable_auto_commit && !owned.empty()) {
+  // Calling thread: gives `partitions` (sorted, assigned) up: commits their
+  // positions first (with auto commit), tells the listener, then stops
+  // fetching them.
+  void Revoke(const std::vector<TopicPartition>& partitions) {
+    if (partitions.empty()) return;
+    if (config_.enable_auto_commit) {
+      std::map<TopicPartition, OffsetAndMetadata> offsets = fetcher_.Consumed();
+      std::erase_if(offsets, [&](const auto& entry) {
+        return !std::binary_search(partitions.begin(), partitions.end(), entry.first);
+      });
       Status s =
-          RunSync(CommitWithRetries(fetcher_.Consumed(), Clock::now() + config_.request_timeout));
-      if (!s.ok()) kLog.Debug("commit before rebalance failed: ", s.ToString());
+          RunSync(CommitWithRetries(std::move(offsets), Clock::now() + config_.request_timeout));
+      if (!s.ok()) kLog.Debug("commit before revoking failed: ", s.ToString());
     }
-    fetcher_.Assign({}, /*committed_first=*/true);
-    if (!owned.empty() && listener_.on_partitions_revoked) listener_.on_partitions_revoked(owned);
+    if (listener_.on_partitions_revoked) listener_.on_partitions_revoked(partitions);
+    fetcher_.Assign(Minus(fetcher_.Assignment(), partitions), /*committed_first=*/true);
   }
 
-  // Calling thread: takes a finished join's outcome, or starts a join when
+  // Calling thread: the partitions no longer belong to this member's
+  // generation (it was fenced, timed out or never synced): no commit, the
+  // listener's on_partitions_lost (else on_partitions_revoked) hears of it.
+  void Lose(const std::vector<TopicPartition>& partitions) {
+    if (partitions.empty()) return;
+    if (listener_.on_partitions_lost) {
+      listener_.on_partitions_lost(partitions);
+    } else if (listener_.on_partitions_revoked) {
+      listener_.on_partitions_revoked(partitions);
+    }
+    fetcher_.Assign(Minus(fetcher_.Assignment(), partitions), /*committed_first=*/true);
+  }
+
+  // Calling thread: leaving the group (unsubscribe, close).
+  void GiveUpAll() {
+    std::vector<TopicPartition> owned = fetcher_.Assignment();
+    if (group_->membership_lost()) {
+      Lose(owned);
+    } else {
+      Revoke(owned);
+    }
+  }
+
+  // Calling thread: before a join. Eager: every partition is revoked.
+  // Cooperative: only those of topics no longer subscribed; the rest keep
+  // being fetched during the rebalance and are claimed in the subscription.
+  void PrepareJoin() {
+    std::vector<TopicPartition> owned = fetcher_.Assignment();
+    if (owned.empty()) return;
+    if (group_->membership_lost()) return Lose(owned);
+    if (!cooperative_) return Revoke(owned);
+    std::vector<TopicPartition> unsubscribed;
+    for (const TopicPartition& tp : owned) {
+      if (std::find(subscription_.begin(), subscription_.end(), tp.topic) == subscription_.end()) {
+        unsubscribed.push_back(tp);
+      }
+    }
+    Revoke(unsubscribed);
+  }
+
+  // Calling thread: after SyncGroup. Partitions held but no longer assigned
+  // are revoked (cooperative: then the member rejoins at once so that the
+  // group can hand them on); kept ones keep their positions and buffered
+  // records; the listener hears of the added ones only.
+  void OnJoined(const GroupMember::JoinOutcome& outcome) {
+    std::vector<TopicPartition> owned = fetcher_.Assignment();
+    if (outcome.lost_owned) {
+      Lose(owned);
+      owned.clear();
+    }
+    std::vector<TopicPartition> assigned = outcome.assignment;
+    std::sort(assigned.begin(), assigned.end());
+    assigned.erase(std::unique(assigned.begin(), assigned.end()), assigned.end());
+    std::vector<TopicPartition> revoked = Minus(owned, assigned);
+    std::vector<TopicPartition> added = Minus(assigned, owned);
+    Revoke(revoked);
+    fetcher_.Assign(assigned, /*committed_first=*/true);
+    Wake();
+    kLog.Debug("group ", group_->group_id(), ": generation ", outcome.generation_id, " (",
+               outcome.protocol, "): ", added.size(), " added, ", revoked.size(), " revoked, ",
+               assigned.size() - added.size(), " kept");
+    if (listener_.on_partitions_assigned) listener_.on_partitions_assigned(added);
+    if (!revoked.empty()) group_->RequestRejoin();
+  }
+
+  // Calling thread: takes a finished join's outcome, and starts a join when
   // the group asks for one.
   void MaybeRejoin() {
     if (join_in_flight_) {
@@ -271,24 +368,23 @@ class ConsumerCore {
         group_->RequestRejoin();
         throw ClientError(outcome->status);
       }
-      fetcher_.Assign(outcome->assignment, /*committed_first=*/true);
-      Wake();
-      if (listener_.on_partitions_assigned) listener_.on_partitions_assigned(outcome->assignment);
-      return;
+      OnJoined(*outcome);
     }
     if (!group_->needs_rejoin()) return;
-    Revoke();
+    PrepareJoin();
     join_in_flight_ = true;
     uint64_t seq;
     {
       std::lock_guard lock(join_mu_);
       seq = ++join_seq_;
     }
-    asio::co_spawn(strand_, RunJoin(subscription_, seq), LogEscaped);
+    asio::co_spawn(strand_, RunJoin(subscription_, fetcher_.Assignment(), seq), LogEscaped);
   }
 
-  asio::awaitable<void> RunJoin(std::vector<std::string> topics, uint64_t seq) {
-    GroupMember::JoinOutcome outcome = co_await group_->JoinAndSync(std::move(topics));
+  asio::awaitable<void> RunJoin(std::vector<std::string> topics, std::vector<TopicPartition> owned,
+                                uint64_t seq) {
+    GroupMember::JoinOutcome outcome =
+        co_await group_->JoinAndSync(std::move(topics), std::move(owned));
     {
       std::lock_guard lock(join_mu_);
       if (seq != join_seq_) co_return;
@@ -310,6 +406,7 @@ class ConsumerCore {
   void MaybeAutoCommit();
 
   const ClientConfig config_;
+  const bool cooperative_;  // every assignor is cooperative: incremental rebalances
   asio::io_context io_;
   asio::executor_work_guard<asio::io_context::executor_type> work_;
   asio::strand<asio::io_context::executor_type> strand_;
@@ -475,12 +572,6 @@ Result<std::unique_ptr<Consumer>> Consumer::Create(
 Result<std::unique_ptr<Consumer>> Consumer::Create(ClientConfig config) {
   if (config.bootstrap_servers.empty()) {
     return Status(ClientErrc::kInvalidConfig, "bootstrap.servers: missing required property");
-  }
-  if (std::all_of(config.assignment_strategies.begin(), config.assignment_strategies.end(),
-                  [](AssignorKind k) { return k == AssignorKind::kCooperativeSticky; })) {
-    return Status(ClientErrc::kInvalidConfig,
-                  "partition.assignment.strategy: cooperative-sticky is not supported yet; "
-                  "list range or roundrobin");
   }
   if (config.client_id.empty()) {
     config.client_id = "consumer-" + (config.group_id ? *config.group_id + "-" : std::string()) +

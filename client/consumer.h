@@ -20,17 +20,35 @@
 // assigned partitions then start at the committed offset.
 //
 // subscribe() makes the consumer a member of its group (classic protocol,
-// eager rebalancing, see GroupMember): poll() joins, runs the rebalance
-// listener, and rejoins when a heartbeat or commit says the generation
-// ended. Before rejoining it commits (with auto commit) and revokes every
-// partition; after the group is synced it assigns what the leader gave it.
-// The leader computes assignments with the first configured assignor that
-// every member offers ("range" or "roundrobin", as Java computes them).
+// see GroupMember): poll() joins, runs the rebalance listener, and rejoins
+// when a heartbeat or commit says the generation ended. The leader computes
+// assignments with the assignor the coordinator chose among those every
+// member offers (partition.assignment.strategy, the first preferred:
+// "range", "roundrobin", "cooperative-sticky").
 //
-// Not yet: cooperative-sticky (it is left out of the protocols offered when
-// listed beside another assignor, and alone is an error), leaving the group
-// when poll() is not called within max.poll.interval.ms, pattern
-// subscriptions, rejoining when a subscribed topic's partition count grows.
+// The rebalance protocol follows Java's rule: cooperative (KIP-429) when
+// every configured assignor is cooperative ("cooperative-sticky"), else
+// eager (Java 3.x's default "range,cooperative-sticky" is eager, whichever
+// of the two the group picks, which is what makes rolling upgrades safe).
+//   eager        before rejoining, commit (with auto commit) and revoke
+//                every partition; after the sync, assign all it was given.
+//   cooperative  rejoin claiming the partitions held (they keep being
+//                fetched and returned meanwhile); after the sync, revoke
+//                only those no longer assigned (committing them first with
+//                auto commit), keep the others with their positions, tell
+//                on_partitions_assigned of the added ones only, and if
+//                anything was revoked, rejoin at once so that the group can
+//                hand it on.
+// Partitions whose generation ended under the member (fenced, or it left
+// after a poll timeout) are lost rather than revoked: not committed, and
+// reported to on_partitions_lost.
+//
+// When poll() is not called within max.poll.interval.ms, the member leaves
+// the group (as Java's heartbeat thread does) and the next poll() joins
+// again.
+//
+// Not yet: the eager "sticky" assignor, pattern subscriptions, rejoining
+// when a subscribed topic's partition count grows.
 #pragma once
 
 #include <chrono>
@@ -51,12 +69,18 @@ namespace brook::client {
 
 class ConsumerCore;
 
-// Called on the thread that calls poll() (or close(), unsubscribe()).
+// Called on the thread that calls poll() (or close(), unsubscribe()),
+// while the partitions named are still assigned.
 struct RebalanceListener {
-  // Before a rebalance, with every partition the consumer held (eager).
+  // Partitions given up: eager, every partition before a rebalance;
+  // cooperative, those moving to another member, after the sync.
   std::function<void(const std::vector<TopicPartition>& partitions)> on_partitions_revoked;
-  // After the group is synced, with the consumer's new partitions.
+  // After the group is synced, with the partitions added (eager: all the
+  // consumer's partitions; cooperative: perhaps none).
   std::function<void(const std::vector<TopicPartition>& partitions)> on_partitions_assigned;
+  // Partitions that are no longer this member's because its generation
+  // ended (Java's onPartitionsLost); empty: on_partitions_revoked is called.
+  std::function<void(const std::vector<TopicPartition>& partitions)> on_partitions_lost;
 };
 
 // Not for concurrent use, as Java's KafkaConsumer: one thread calls its

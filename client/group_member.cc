@@ -104,12 +104,49 @@ asio::awaitable<void> GroupMember::Backoff() {
   co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
 }
 
+bool GroupMember::membership_lost() const {
+  ConsumerGroupMetadata me = metadata();
+  return me.member_id.empty() || me.generation_id < 0;
+}
+
+void GroupMember::PollEnded() {
+  last_poll_end_ns_.store(std::chrono::steady_clock::now().time_since_epoch().count());
+  in_poll_.store(false);
+}
+
+bool GroupMember::PollExpired() const {
+  if (in_poll_.load()) return false;
+  std::chrono::steady_clock::time_point last{
+      std::chrono::steady_clock::duration(last_poll_end_ns_.load())};
+  return std::chrono::steady_clock::now() - last > config_.max_poll_interval;
+}
+
+std::vector<JoinGroupRequest::JoinGroupRequestProtocol> GroupMember::Protocols(
+    const std::vector<std::string>& topics, const std::vector<TopicPartition>& owned) const {
+  ConsumerSubscription subscription{
+      .topics = topics, .owned_partitions = owned, .generation_id = synced_generation_};
+  std::vector<JoinGroupRequest::JoinGroupRequestProtocol> out;
+  for (AssignorKind kind : config_.assignment_strategies) {
+    std::string name(AssignorName(kind));
+    if (std::any_of(out.begin(), out.end(), [&](const auto& p) { return p.name == name; })) {
+      continue;  // listed twice
+    }
+    ConsumerSubscription mine = subscription;
+    if (kind == AssignorKind::kCooperativeSticky) {
+      mine.user_data = EncodeStickyUserData(owned, synced_generation_);
+    }
+    out.push_back({.name = std::move(name), .metadata = EncodeSubscription(mine, 2)});
+  }
+  return out;
+}
+
 asio::awaitable<GroupMember::JoinOutcome> GroupMember::JoinAndSync(
-    std::vector<std::string> topics) {
+    std::vector<std::string> topics, std::vector<TopicPartition> owned) {
   ++heartbeat_token_;  // the old generation's heartbeats stop
   std::sort(topics.begin(), topics.end());
   topics.erase(std::unique(topics.begin(), topics.end()), topics.end());
-  std::string metadata_bytes = EncodeSubscription(ConsumerSubscription{.topics = topics});
+  std::sort(owned.begin(), owned.end());
+  bool lost_owned = false;
   uint64_t epoch = join_epoch_;
   joining_ = true;
   struct Done {
@@ -129,6 +166,13 @@ asio::awaitable<GroupMember::JoinOutcome> GroupMember::JoinAndSync(
       co_await Backoff();
       continue;
     }
+    if (!owned.empty() && membership_lost()) {
+      // The generation ended under us (ILLEGAL_GENERATION, UNKNOWN_MEMBER_ID):
+      // what we held is no longer ours to claim.
+      owned.clear();
+      synced_generation_ = -1;
+      lost_owned = true;
+    }
     ConsumerGroupMetadata me = metadata();
     JoinGroupRequest req;
     req.group_id = group_id_;
@@ -137,11 +181,7 @@ asio::awaitable<GroupMember::JoinOutcome> GroupMember::JoinAndSync(
     req.member_id = me.member_id;
     req.group_instance_id = me.group_instance_id;
     req.protocol_type = std::string(kConsumerProtocolType);
-    for (AssignorKind kind : config_.assignment_strategies) {
-      if (kind == AssignorKind::kCooperativeSticky) continue;  // not offered (see consumer.h)
-      req.protocols.push_back(JoinGroupRequest::JoinGroupRequestProtocol{
-          .name = std::string(AssignorName(kind)), .metadata = metadata_bytes});
-    }
+    req.protocols = Protocols(topics, owned);
     req.reason = "joining the group";
     Result<JoinGroupResponse> resp = co_await (*connection)->Call(std::move(req));
     if (epoch != join_epoch_) continue;  // left meanwhile
@@ -194,11 +234,19 @@ asio::awaitable<GroupMember::JoinOutcome> GroupMember::JoinAndSync(
                         leader, std::move(members), &assignment);
     if (synced.ok()) {
       needs_rejoin_.store(false);
+      synced_generation_ = resp->generation_id;
+      // The poll timer starts now if no poll() is running.
+      last_poll_end_ns_.store(std::chrono::steady_clock::now().time_since_epoch().count());
       uint64_t token = ++heartbeat_token_;
       asio::co_spawn(strand_, HeartbeatLoop(token), LogEscaped);
-      kLog.Info("group ", group_id_, ": generation ", resp->generation_id, " as ",
-                leader ? "leader" : "follower", " with ", assignment.size(), " partition(s)");
-      co_return JoinOutcome{.status = Status::Ok(), .assignment = std::move(assignment)};
+      kLog.Info("group ", group_id_, ": generation ", resp->generation_id, " (",
+                resp->protocol_name.value_or(""), ") as ", leader ? "leader" : "follower", " with ",
+                assignment.size(), " partition(s)");
+      co_return JoinOutcome{.status = Status::Ok(),
+                            .assignment = std::move(assignment),
+                            .protocol = resp->protocol_name.value_or(""),
+                            .generation_id = resp->generation_id,
+                            .lost_owned = lost_owned};
     }
     std::optional<ErrorCode> code = KafkaCode(synced);
     if (code && InvalidatesMembership(*code)) {
@@ -225,7 +273,9 @@ asio::awaitable<Status> GroupMember::SyncAs(int32_t generation_id, std::string m
   req.protocol_name = protocol_name;
   if (leader) {
     std::optional<AssignorKind> kind = AssignorByName(protocol_name);
-    if (!kind || *kind == AssignorKind::kCooperativeSticky) {
+    if (!kind ||
+        std::find(config_.assignment_strategies.begin(), config_.assignment_strategies.end(),
+                  *kind) == config_.assignment_strategies.end()) {
       co_return Status(ClientErrc::kBadResponse,
                        "the group chose assignor '" + protocol_name + "', which is not offered");
     }
@@ -243,8 +293,14 @@ asio::awaitable<Status> GroupMember::SyncAs(int32_t generation_id, std::string m
         counts[t] = static_cast<int32_t>(topic->partitions.size());
       }
     }
-    GroupAssignment assigned = *kind == AssignorKind::kRange ? AssignRange(members, counts)
-                                                             : AssignRoundRobin(members, counts);
+    GroupAssignment assigned;
+    switch (*kind) {
+      case AssignorKind::kRange: assigned = AssignRange(members, counts); break;
+      case AssignorKind::kRoundRobin: assigned = AssignRoundRobin(members, counts); break;
+      case AssignorKind::kCooperativeSticky:
+        assigned = AssignCooperativeSticky(members, counts);
+        break;
+    }
     for (auto& [member, partitions] : assigned) {
       req.assignments.push_back(SyncGroupRequest::SyncGroupRequestAssignment{
           .member_id = member,
@@ -273,6 +329,13 @@ asio::awaitable<void> GroupMember::HeartbeatLoop(uint64_t token) {
     asio::error_code ec;
     co_await heartbeat_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     if (token != heartbeat_token_ || closed_) break;
+    if (PollExpired()) {
+      kLog.Warn("group ", group_id_, ": poll() was not called within max.poll.interval.ms (",
+                config_.max_poll_interval.count(),
+                " ms); leaving the group, the next poll() joins again");
+      co_await Leave("consumer poll timeout has expired");
+      break;
+    }
     Result<std::shared_ptr<BrokerConnection>> connection = co_await Coordinator();
     if (!connection.ok()) continue;
     ConsumerGroupMetadata me = metadata();
@@ -300,7 +363,7 @@ asio::awaitable<void> GroupMember::HeartbeatLoop(uint64_t token) {
   }
 }
 
-asio::awaitable<void> GroupMember::Leave() {
+asio::awaitable<void> GroupMember::Leave(std::string reason) {
   ++heartbeat_token_;
   ++join_epoch_;
   heartbeat_timer_.cancel();
@@ -309,16 +372,18 @@ asio::awaitable<void> GroupMember::Leave() {
   if (joining_) ForgetCoordinator(nullptr);
   ConsumerGroupMetadata me = metadata();
   needs_rejoin_.store(true);
-  if (me.member_id.empty() || me.group_instance_id) co_return;
+  synced_generation_ = -1;
+  if (me.member_id.empty()) co_return;
   SetIdentity(-1, "");
+  if (me.group_instance_id) co_return;  // static: keeps its place until its session times out
   Result<std::shared_ptr<BrokerConnection>> connection = co_await Coordinator();
   if (!connection.ok()) co_return;
   std::optional<int16_t> version = (*connection)->NegotiatedVersion(ApiKey::kLeaveGroup);
   LeaveGroupRequest req;
   req.group_id = group_id_;
   if (version && *version >= 3) {
-    req.members.push_back(LeaveGroupRequest::MemberIdentity{
-        .member_id = me.member_id, .reason = "the consumer is being closed"});
+    req.members.push_back(
+        LeaveGroupRequest::MemberIdentity{.member_id = me.member_id, .reason = std::move(reason)});
   } else {
     req.member_id = me.member_id;
   }

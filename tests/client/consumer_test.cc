@@ -20,6 +20,7 @@
 #include <thread>
 
 #include "broker/broker.h"
+#include "client/admin.h"
 #include "client/client_error.h"
 #include "client/fetcher.h"
 #include "client/producer.h"
@@ -702,6 +703,227 @@ TEST(ConsumerConfigTest, ConsumerPropertiesHaveTheJavaDefaults) {
   EXPECT_FALSE(ClientConfig::FromProperties(
                    {{"bootstrap.servers", "h:1"}, {"partition.assignment.strategy", "sticky"}})
                    .ok());
+}
+
+// What a subscriber's rebalance listener heard, in order.
+struct RebalanceLog {
+  std::vector<std::string> events;  // "revoked 3", "assigned 0", "lost 6"
+  std::set<TopicPartition> revoked, assigned, lost;
+
+  RebalanceListener Listener() {
+    auto note = [this](const char* what, std::set<TopicPartition>* into) {
+      return [this, what, into](const std::vector<TopicPartition>& tps) {
+        events.push_back(std::string(what) + " " + std::to_string(tps.size()));
+        into->insert(tps.begin(), tps.end());
+      };
+    };
+    return RebalanceListener{.on_partitions_revoked = note("revoked", &revoked),
+                             .on_partitions_assigned = note("assigned", &assigned),
+                             .on_partitions_lost = note("lost", &lost)};
+  }
+};
+
+std::map<std::string, std::string> CooperativeProps(const std::string& group) {
+  std::map<std::string, std::string> props = GroupProps(group);
+  props["partition.assignment.strategy"] = "cooperative-sticky";
+  // Only rebalances commit: a kept partition re-read from its committed
+  // offset would show up twice.
+  props["auto.commit.interval.ms"] = "600000";
+  return props;
+}
+
+std::string GroupProtocol(const std::string& bootstrap, const std::string& group) {
+  auto admin = Admin::Create({{"bootstrap.servers", bootstrap}});
+  if (!admin.ok()) return "admin: " + admin.status().ToString();
+  auto described = (*admin)->describe_groups({group});
+  if (!described.ok() || described->count(group) == 0) return "describe failed";
+  return described->at(group).protocol;
+}
+
+// KIP-429 between two Brook members: the first keeps half its partitions,
+// their positions and buffered records through the second's join, and the
+// revocation callback names only what moved; the second leaving hands its
+// partitions back in one rebalance.
+TEST_F(ConsumerTest, CooperativeStickyMovesOnlyWhatBalanceNeeds) {
+  CreateTopic("coop", 6);
+  auto append_round = [&](const std::string& round) {
+    for (int p = 0; p < 6; ++p) {
+      for (int i = 0; i < 5; ++i) {
+        Append("coop", p, {.values = {round + "-" + std::to_string(p) + "-" + std::to_string(i)}});
+      }
+    }
+  };
+  append_round("r1");
+  RebalanceLog log_a, log_b;
+  auto a = MakeConsumer(CooperativeProps("coop"));
+  ASSERT_TRUE(a->subscribe({"coop"}, log_a.Listener()).ok());
+  std::multiset<std::string> seen;
+  auto poll = [&](Consumer& c) {
+    for (const ConsumerRecord& r : c.poll(20ms)) seen.insert(*r.value);
+  };
+  Clock::time_point deadline = Clock::now() + 30s;
+  while (Clock::now() < deadline && !(a->assignment().size() == 6 && seen.size() == 30)) poll(*a);
+  ASSERT_EQ(a->assignment().size(), 6u);
+  ASSERT_EQ(seen.size(), 30u);
+  EXPECT_EQ(log_a.events, std::vector<std::string>{"assigned 6"});
+  int32_t first_generation = a->group_metadata().generation_id;
+
+  // b joins; a keeps polling (and fetching) throughout.
+  auto b = MakeConsumer(CooperativeProps("coop"));
+  ASSERT_TRUE(b->subscribe({"coop"}, log_b.Listener()).ok());
+  append_round("r2");
+  deadline = Clock::now() + 30s;
+  while (Clock::now() < deadline &&
+         !(a->assignment().size() == 3 && b->assignment().size() == 3 && seen.size() == 60)) {
+    poll(*a);
+    poll(*b);
+  }
+  ASSERT_EQ(a->assignment().size(), 3u);
+  ASSERT_EQ(b->assignment().size(), 3u);
+  std::vector<TopicPartition> kept_list = a->assignment();
+  std::vector<TopicPartition> moved_list = b->assignment();
+  std::set<TopicPartition> kept(kept_list.begin(), kept_list.end());
+  std::set<TopicPartition> moved(moved_list.begin(), moved_list.end());
+  for (const TopicPartition& tp : kept) EXPECT_EQ(moved.count(tp), 0u) << tp.partition;
+  // Every record once: kept partitions went on from their positions, moved
+  // ones were committed before b took them.
+  EXPECT_EQ(seen.size(), 60u);
+  for (const std::string& v : seen) EXPECT_EQ(seen.count(v), 1u) << v;
+  EXPECT_EQ(log_a.revoked, moved);
+  EXPECT_EQ(log_a.events.at(1), "revoked 3");
+  EXPECT_TRUE(log_a.lost.empty());
+  for (size_t i = 1; i < log_a.events.size(); ++i) {
+    EXPECT_TRUE(log_a.events[i] == "revoked 3" || log_a.events[i] == "assigned 0")
+        << log_a.events[i];
+  }
+  EXPECT_EQ(log_b.assigned, moved);
+  EXPECT_TRUE(log_b.revoked.empty());
+  // Two rebalances: one that revokes, one that hands over.
+  EXPECT_GE(a->group_metadata().generation_id, first_generation + 2);
+  EXPECT_EQ(a->group_metadata().generation_id, b->group_metadata().generation_id);
+  EXPECT_EQ(GroupProtocol(broker_->bootstrap(), "coop"), "cooperative-sticky");
+
+  // b leaves (committing what it read); a gets b's partitions in one
+  // rebalance and revokes nothing.
+  size_t a_events = log_a.events.size();
+  b->close();
+  EXPECT_EQ(log_b.revoked, moved);
+  append_round("r3");
+  deadline = Clock::now() + 30s;
+  while (Clock::now() < deadline && !(a->assignment().size() == 6 && seen.size() == 90)) poll(*a);
+  EXPECT_EQ(a->assignment().size(), 6u);
+  EXPECT_EQ(seen.size(), 90u);
+  for (const std::string& v : seen) EXPECT_EQ(seen.count(v), 1u) << v;
+  ASSERT_GT(log_a.events.size(), a_events);
+  EXPECT_EQ(log_a.events.back(), "assigned 3");
+  EXPECT_EQ(log_a.revoked, moved);  // nothing more revoked
+}
+
+// A member listing "range,cooperative-sticky" rebalances eagerly (Java's
+// rule) whichever the group picks: with a range-only member the group uses
+// range, with a cooperative-only member cooperative-sticky; either way every
+// record is read once.
+TEST_F(ConsumerTest, MixedAssignorListsUseTheProtocolTheGroupChose) {
+  CreateTopic("mix", 6);
+  auto append_round = [&](const std::string& round) {
+    for (int p = 0; p < 6; ++p) Append("mix", p, {.values = {round + "-" + std::to_string(p)}});
+  };
+  append_round("r1");
+  auto props = [](const std::string& strategy) {
+    std::map<std::string, std::string> p = GroupProps("mix");
+    p["partition.assignment.strategy"] = strategy;
+    return p;
+  };
+  RebalanceLog log_a;
+  auto a = MakeConsumer(props("range,cooperative-sticky"));
+  auto b = MakeConsumer(props("range"));
+  ASSERT_TRUE(a->subscribe({"mix"}, log_a.Listener()).ok());
+  ASSERT_TRUE(b->subscribe({"mix"}).ok());
+  std::multiset<std::string> seen;
+  auto poll = [&](Consumer& c) {
+    for (const ConsumerRecord& r : c.poll(20ms)) seen.insert(*r.value);
+  };
+  Clock::time_point deadline = Clock::now() + 30s;
+  while (Clock::now() < deadline &&
+         !(a->assignment().size() == 3 && b->assignment().size() == 3 && seen.size() == 6)) {
+    poll(*a);
+    poll(*b);
+  }
+  ASSERT_EQ(a->assignment().size(), 3u);
+  ASSERT_EQ(b->assignment().size(), 3u);
+  EXPECT_EQ(GroupProtocol(broker_->bootstrap(), "mix"), "range");
+
+  // b leaves, c (cooperative only) joins: the group can only pick
+  // cooperative-sticky; a still revokes everything before each join.
+  b->close();
+  auto c = MakeConsumer(props("cooperative-sticky"));
+  ASSERT_TRUE(c->subscribe({"mix"}).ok());
+  append_round("r2");
+  size_t a_events = log_a.events.size();
+  deadline = Clock::now() + 30s;
+  while (Clock::now() < deadline &&
+         !(a->assignment().size() == 3 && c->assignment().size() == 3 && seen.size() == 12 &&
+           GroupProtocol(broker_->bootstrap(), "mix") == "cooperative-sticky")) {
+    poll(*a);
+    poll(*c);
+  }
+  EXPECT_EQ(GroupProtocol(broker_->bootstrap(), "mix"), "cooperative-sticky");
+  EXPECT_EQ(a->assignment().size(), 3u);
+  EXPECT_EQ(c->assignment().size(), 3u);
+  EXPECT_EQ(seen.size(), 12u);
+  for (const std::string& v : seen) EXPECT_EQ(seen.count(v), 1u) << v;
+  // Eager: every revocation a heard was of all it held, every assignment all it got.
+  ASSERT_GT(log_a.events.size(), a_events);
+  for (const std::string& e : log_a.events) {
+    EXPECT_TRUE(e == "revoked 3" || e == "revoked 6" || e == "assigned 3" || e == "assigned 6")
+        << e;
+  }
+}
+
+// max.poll.interval.ms: a member that stops calling poll() leaves the group
+// (its partitions go to nobody else's generation) and rejoins on the next
+// poll(), hearing that it lost what it had; one that keeps polling stays.
+TEST_F(ConsumerTest, MaxPollIntervalLeavesTheGroupAndTheNextPollRejoins) {
+  CreateTopic("slow", 2);
+  std::map<std::string, std::string> props = GroupProps("slow");
+  props["max.poll.interval.ms"] = "1000";
+  RebalanceLog log;
+  auto a = MakeConsumer(props);
+  ASSERT_TRUE(a->subscribe({"slow"}, log.Listener()).ok());
+  Clock::time_point deadline = Clock::now() + 20s;
+  while (Clock::now() < deadline && a->assignment().size() != 2) a->poll(50ms);
+  ASSERT_EQ(a->assignment().size(), 2u);
+  ConsumerGroupMetadata joined = a->group_metadata();
+
+  // Polling within the interval for longer than it: still the same member.
+  deadline = Clock::now() + 2500ms;
+  while (Clock::now() < deadline) a->poll(50ms);
+  EXPECT_EQ(a->group_metadata().member_id, joined.member_id);
+  EXPECT_EQ(a->group_metadata().generation_id, joined.generation_id);
+
+  // Not polling: the member leaves once the interval has passed.
+  auto admin = Admin::Create({{"bootstrap.servers", broker_->bootstrap()}});
+  ASSERT_TRUE(admin.ok());
+  auto state = [&] {
+    auto described = (*admin)->describe_groups({"slow"});
+    return described.ok() && described->count("slow") ? described->at("slow").state : "";
+  };
+  Clock::time_point stopped = Clock::now();
+  EXPECT_EQ(state(), "Stable");
+  deadline = Clock::now() + 10s;
+  while (Clock::now() < deadline && state() != "Empty") std::this_thread::sleep_for(50ms);
+  EXPECT_EQ(state(), "Empty");
+  EXPECT_GE(Clock::now() - stopped, 900ms);
+  EXPECT_TRUE(a->group_metadata().member_id.empty());
+
+  // The next poll() rejoins: the old partitions were lost, the new ones assigned.
+  deadline = Clock::now() + 20s;
+  while (Clock::now() < deadline && a->group_metadata().member_id.empty()) a->poll(50ms);
+  while (Clock::now() < deadline && a->assignment().size() != 2) a->poll(50ms);
+  EXPECT_EQ(a->assignment().size(), 2u);
+  EXPECT_NE(a->group_metadata().member_id, joined.member_id);
+  EXPECT_EQ(log.events, (std::vector<std::string>{"assigned 2", "lost 2", "assigned 2"}));
+  EXPECT_EQ(state(), "Stable");
 }
 
 }  // namespace
