@@ -129,19 +129,28 @@ Status Broker::OpenStorage() {
 }
 
 void Broker::RunMaintenance() {
-  // Interval flushes and checkpoints every second; retention at its interval.
+  // Flushes due (rolled segments, flush.ms) and checkpoints every second;
+  // retention and compaction at log.retention.check.interval.ms.
   using std::chrono::milliseconds;
-  auto next_retention = std::chrono::steady_clock::now();
+  using Clock = std::chrono::steady_clock;
+  const milliseconds retention_interval(config_.log_retention_check_interval_ms);
+  const milliseconds tick = std::min(milliseconds(1000), retention_interval);
+  auto next_retention = Clock::now();
+  auto next_flush = Clock::now() + milliseconds(1000);
   std::unique_lock lock(maintenance_mu_);
   while (!stopping_) {
-    maintenance_cv_.wait_for(lock, milliseconds(1000), [this] { return stopping_; });
+    maintenance_cv_.wait_for(lock, tick, [this] { return stopping_; });
     if (stopping_) break;
     lock.unlock();
     Status s;
-    if (std::chrono::steady_clock::now() >= next_retention) {
+    if (Clock::now() >= next_flush) {
+      s = logs_->FlushDue();
+      if (!s.ok()) kLog.Warn("log flush: ", s.ToString());
+      next_flush = Clock::now() + milliseconds(1000);
+    }
+    if (Clock::now() >= next_retention) {
       s = logs_->RunMaintenance();
-      next_retention =
-          std::chrono::steady_clock::now() + milliseconds(config_.log_retention_check_interval_ms);
+      next_retention = Clock::now() + retention_interval;
     } else {
       s = logs_->Checkpoint();
     }

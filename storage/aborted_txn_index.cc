@@ -51,11 +51,11 @@ std::string Misfit(const AbortedTxn& txn, const AbortedTxn* previous, int64_t ba
 }  // namespace
 
 Result<AbortedTxnIndex> AbortedTxnIndex::Open(FileSystem& fs, const std::string& path,
-                                              int64_t base_offset) {
+                                              int64_t base_offset, bool sync_dir) {
   const bool existed = fs.Exists(path);
   Result<std::unique_ptr<File>> file = fs.Open(path, OpenMode::kCreateOrAppend);
   if (!file.ok()) return file.status();
-  if (!existed) {
+  if (!existed && sync_dir) {
     // The entries are the only record of which data was aborted: the file
     // must not vanish in a crash once they are synced.
     if (Status s = fs.SyncDir(ParentDir(path)); !s.ok()) return s;

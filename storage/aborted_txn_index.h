@@ -53,14 +53,16 @@ struct CollectedAbortedTxns {
 // change is written to the file at once; Sync makes it durable.
 class AbortedTxnIndex {
  public:
-  // Opens `path`, creating it empty if missing (and syncing its directory),
+  // Opens `path`, creating it empty if missing (and syncing its directory
+  // unless !sync_dir: the caller then syncs it before relying on the file),
   // and loads every entry. A size that is not a multiple of 34 (a torn
   // append) is cut back to the last whole entry, in memory and in the file;
   // truncated_bytes() says how many bytes went. Errors: kCorruptIndex (an
   // entry with another version, first_offset above last_offset, last_offset
   // below `base_offset` or not above the previous entry's): the caller
   // rebuilds the index from the log; file system errors.
-  static Result<AbortedTxnIndex> Open(FileSystem& fs, const std::string& path, int64_t base_offset);
+  static Result<AbortedTxnIndex> Open(FileSystem& fs, const std::string& path, int64_t base_offset,
+                                      bool sync_dir = true);
 
   // Records an aborted transaction. Errors: kInvalidArgument (last_offset not
   // above the last entry's, or below the base offset; first_offset above
@@ -78,6 +80,8 @@ class AbortedTxnIndex {
   // Drops every entry (before recovery appends them again from the log).
   Status Reset();
   Status Sync();
+  // The file, for a flush that syncs it without holding the log's lock.
+  std::shared_ptr<File> file() const { return file_; }
 
   const std::vector<AbortedTxn>& entries() const { return entries_; }
   int64_t base_offset() const { return base_offset_; }
@@ -91,7 +95,7 @@ class AbortedTxnIndex {
 
   std::string path_;
   int64_t base_offset_;
-  std::unique_ptr<File> file_;
+  std::shared_ptr<File> file_;
   std::vector<AbortedTxn> entries_;
   uint64_t truncated_bytes_ = 0;
 };

@@ -255,13 +255,29 @@ Status LogManager::RunMaintenance() {
       if (first.ok() && !cleaned.ok()) first = cleaned.status();
     }
     Result<int> retention = log->ApplyRetention();
-    Status flush = log->FlushIfDue();
     log->ExpireProducers();
     if (first.ok() && !retention.ok()) first = retention.status();
-    if (first.ok() && !flush.ok()) first = flush;
   }
   Status checkpoint = Checkpoint();
   return first.ok() ? checkpoint : first;
+}
+
+Status LogManager::FlushDue() {
+  std::vector<std::shared_ptr<PartitionLog>> logs;
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& [name, entry] : topics_) {
+      logs.insert(logs.end(), entry.partitions.begin(), entry.partitions.end());
+    }
+  }
+  Status first;
+  for (const std::shared_ptr<PartitionLog>& log : logs) {
+    Status rolled = log->FlushRolled();
+    Status due = log->FlushIfDue();
+    if (first.ok() && !rolled.ok()) first = rolled;
+    if (first.ok() && !due.ok()) first = due;
+  }
+  return first;
 }
 
 Status LogManager::Close() {

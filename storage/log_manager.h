@@ -81,9 +81,13 @@ class LogManager {
   // Writes every partition's log start offset, recovery point and high
   // watermark to the catalog (Kafka's offset checkpoint files).
   Status Checkpoint();
-  // Retention, interval flushes and producer expiration for every partition;
-  // the broker calls it periodically. Returns the first error, after trying all.
+  // Compaction, retention and producer expiration for every partition; the
+  // broker calls it every log.retention.check.interval.ms. Returns the first
+  // error, after trying all.
   Status RunMaintenance();
+  // Flushes that are due: segments rolled since the last flush (every
+  // policy) and flush.ms intervals. The broker calls it every second.
+  Status FlushDue();
   // Closes every log and writes a final checkpoint.
   Status Close();
 

@@ -261,27 +261,41 @@ Status PartitionLog::RebuildProducerState() {
 // ---------------------------------------------------------------------------
 // Appending
 
+// Under kEveryAppend everything a roll leaves behind is synced before the
+// next append is acknowledged. Otherwise, as Kafka does, the roll only
+// writes: the rolled segment, the new files' directory entries and the
+// producer snapshot are synced by the next Flush or FlushRolled, and the
+// recovery point moves then.
 Status PartitionLog::Roll() {
   const int64_t base = active().segment->next_offset();
   if (base == active().segment->base_offset()) return Status::Ok();  // active is empty
-  if (Status s = active().segment->Sync(); !s.ok()) return s;
-  if (Status s = active().txn_index->Sync(); !s.ok()) return s;
+  const bool sync_now = config_.flush_policy == FlushPolicy::kEveryAppend;
+  if (sync_now) {
+    if (Status s = active().segment->Sync(); !s.ok()) return s;
+    if (Status s = active().txn_index->Sync(); !s.ok()) return s;
+  }
   SegmentConfig seg_config{.index_interval_bytes = config_.index_interval_bytes};
-  Result<std::unique_ptr<Segment>> segment = Segment::Create(fs_, dir_, base, seg_config);
+  Result<std::unique_ptr<Segment>> segment =
+      Segment::Create(fs_, dir_, base, seg_config, /*sync_dir=*/sync_now);
   if (!segment.ok()) return segment.status();
-  Result<AbortedTxnIndex> txn_index =
-      AbortedTxnIndex::Open(fs_, SegmentFilePath(dir_, base, SegmentFileType::kTxnIndex), base);
+  Result<AbortedTxnIndex> txn_index = AbortedTxnIndex::Open(
+      fs_, SegmentFilePath(dir_, base, SegmentFileType::kTxnIndex), base, /*sync_dir=*/sync_now);
   if (!txn_index.ok()) return txn_index.status();
   SegmentEntry entry;
   entry.segment = std::move(segment).value();
   entry.txn_index = std::make_unique<AbortedTxnIndex>(std::move(txn_index).value());
   entry.created_ms = now_();
   segments_.emplace(base, std::move(entry));
-  // The previous segments are synced: the recovery point moves to the roll.
-  recovery_point_ = std::max(recovery_point_, base);
+  ++dir_changes_;
+  if (sync_now) {
+    dir_synced_ = dir_changes_;
+    recovery_point_ = std::max(recovery_point_, base);
+  }
   // Kafka snapshots producer state at every roll so recovery replays at most
   // one segment.
-  if (Status s = producers_.WriteSnapshotFile(fs_, dir_, base); !s.ok()) return s;
+  if (Status s = producers_.WriteSnapshotFile(fs_, dir_, base, /*durable=*/sync_now); !s.ok()) {
+    return s;
+  }
   kLog.Info(dir_, ": rolled segment at offset ", base);
   return Status::Ok();
 }
@@ -767,8 +781,47 @@ Status PartitionLog::Flush() {
     if (Status s = entry.segment->Sync(); !s.ok()) return s;
     if (Status s = entry.txn_index->Sync(); !s.ok()) return s;
   }
+  if (dir_synced_ != dir_changes_) {
+    if (Status s = fs_.SyncDir(dir_); !s.ok()) return s;
+    dir_synced_ = dir_changes_;
+  }
   recovery_point_ = active().segment->next_offset();
   last_flush_ms_ = now_();
+  return Status::Ok();
+}
+
+Status PartitionLog::FlushRolled() {
+  std::vector<std::shared_ptr<File>> files;
+  int64_t target = 0;
+  uint64_t dir_changes = 0;
+  bool sync_dir = false;
+  {
+    std::lock_guard lock(mu_);
+    if (closed_) return Status::Ok();
+    target = active().segment->base_offset();
+    dir_changes = dir_changes_;
+    sync_dir = dir_synced_ != dir_changes_;
+    if (recovery_point_ >= target && !sync_dir) return Status::Ok();
+    for (const auto& [base, entry] : segments_) {
+      if (base >= target) break;
+      if (entry.segment->next_offset() <= recovery_point_) continue;  // synced already
+      // Closed segments keep their files until the log closes; the shared
+      // handles keep them valid even if retention removes the segment now.
+      files.push_back(entry.segment->log_file());
+      files.push_back(entry.txn_index->file());
+    }
+  }
+  for (const std::shared_ptr<File>& file : files) {
+    if (file == nullptr) continue;
+    if (Status s = file->Sync(); !s.ok()) return s;
+  }
+  if (sync_dir) {
+    if (Status s = fs_.SyncDir(dir_); !s.ok()) return s;
+  }
+  std::lock_guard lock(mu_);
+  // The files of segments rolled since are not covered: they wait for the next call.
+  dir_synced_ = std::max(dir_synced_, dir_changes);
+  recovery_point_ = std::max(recovery_point_, target);
   return Status::Ok();
 }
 

@@ -144,6 +144,11 @@ class PartitionLog {
   void ExpireProducers();
   // fsyncs what is not durable yet and advances the recovery point.
   Status Flush();
+  // fsyncs the segments rolled since the last flush, without holding the
+  // log's lock while the disk works (Kafka's flush after a roll), and moves
+  // the recovery point to the active segment. The broker's maintenance thread
+  // calls it; appends meanwhile go on.
+  Status FlushRolled();
   // Flushes when flush_policy is kInterval and flush_interval_ms has passed.
   Status FlushIfDue();
   // Flush, snapshot producer state, close the files. Further calls fail.
@@ -201,6 +206,11 @@ class PartitionLog {
   int64_t high_watermark_ = 0;                // guarded by mu_
   int64_t recovery_point_ = 0;                // guarded by mu_
   int64_t last_flush_ms_ = 0;                 // guarded by mu_
+  // Rolls that created files whose directory entries are not synced yet, and
+  // how many of them a SyncDir has covered. Under kEveryAppend a roll syncs at
+  // once; otherwise the next flush does.
+  uint64_t dir_changes_ = 0;  // guarded by mu_
+  uint64_t dir_synced_ = 0;   // guarded by mu_
   // Compaction: everything below was cleaned; checkpointed in the catalog.
   int64_t first_dirty_offset_ = 0;                 // guarded by mu_
   std::optional<int64_t> next_delete_horizon_ms_;  // guarded by mu_

@@ -407,8 +407,8 @@ std::string ProducerState::SnapshotFileName(int64_t offset) {
   return std::string(digits) + std::string(kSnapshotSuffix);
 }
 
-Status ProducerState::WriteSnapshotFile(FileSystem& fs, const std::string& dir,
-                                        int64_t next_offset) const {
+Status ProducerState::WriteSnapshotFile(FileSystem& fs, const std::string& dir, int64_t next_offset,
+                                        bool durable) const {
   const std::string path = Join(dir, SnapshotFileName(next_offset));
   const std::string tmp = path + std::string(kTmpSuffix);
   {
@@ -417,10 +417,12 @@ Status ProducerState::WriteSnapshotFile(FileSystem& fs, const std::string& dir,
     // A crash may have left a partial .tmp behind.
     if (Status s = (*file)->Truncate(0); !s.ok()) return s;
     if (Status s = (*file)->Append(Snapshot(next_offset)); !s.ok()) return s;
-    if (Status s = (*file)->Sync(); !s.ok()) return s;
+    if (durable) {
+      if (Status s = (*file)->Sync(); !s.ok()) return s;
+    }
   }
   if (Status s = fs.Rename(tmp, path); !s.ok()) return s;
-  return fs.SyncDir(dir);
+  return durable ? fs.SyncDir(dir) : Status::Ok();
 }
 
 Result<int64_t> ProducerState::LoadLatestSnapshot(FileSystem& fs, const std::string& dir,

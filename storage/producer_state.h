@@ -228,7 +228,10 @@ class ProducerState {
 
   // Writes Snapshot(next_offset) durably to `dir`/<next_offset>.snapshot:
   // into a .tmp file, synced, renamed over the final name, directory synced.
-  Status WriteSnapshotFile(FileSystem& fs, const std::string& dir, int64_t next_offset) const;
+  // With !durable nothing is synced (Kafka's snapshot at a roll): a crash may
+  // leave the file torn or gone, which its checksum and a replay cover.
+  Status WriteSnapshotFile(FileSystem& fs, const std::string& dir, int64_t next_offset,
+                           bool durable = true) const;
   // Loads the newest valid snapshot in `dir` and returns its offset (replay
   // the log from there). Corrupt snapshots are deleted on the way, and so are
   // snapshots above `log_end_offset` (the log lost what they describe) and

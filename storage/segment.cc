@@ -108,8 +108,8 @@ class LogScanner {
   uint64_t buffer_start_ = 0;
 };
 
-Status OpenFile(FileSystem& fs, const std::string& path, OpenMode mode,
-                std::unique_ptr<File>* out) {
+template <typename Ptr>  // std::unique_ptr<File> or std::shared_ptr<File>
+Status OpenFile(FileSystem& fs, const std::string& path, OpenMode mode, Ptr* out) {
   Result<std::unique_ptr<File>> file = fs.Open(path, mode);
   if (!file.ok()) return file.status();
   *out = std::move(*file);
@@ -168,7 +168,8 @@ std::string Segment::Path(SegmentFileType type) const {
 }
 
 Result<std::unique_ptr<Segment>> Segment::Create(FileSystem& fs, std::string dir,
-                                                 int64_t base_offset, SegmentConfig config) {
+                                                 int64_t base_offset, SegmentConfig config,
+                                                 bool sync_dir) {
   assert(base_offset >= 0);
   std::unique_ptr<Segment> segment(new Segment(fs, std::move(dir), base_offset, config));
   const std::string log_path = segment->Path(SegmentFileType::kLog);
@@ -182,7 +183,9 @@ Result<std::unique_ptr<Segment>> Segment::Create(FileSystem& fs, std::string dir
   segment->offset_index_.Clear();
   segment->time_index_.Clear();
   if (Status s = segment->SaveIndexes(); !s.ok()) return s;
-  if (Status s = fs.SyncDir(segment->dir_); !s.ok()) return s;
+  if (sync_dir) {
+    if (Status s = fs.SyncDir(segment->dir_); !s.ok()) return s;
+  }
   return segment;
 }
 

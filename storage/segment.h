@@ -86,11 +86,13 @@ class Segment {
   static constexpr uint64_t kMaxSizeBytes = std::numeric_limits<int32_t>::max();
   static constexpr int64_t kMaxRelativeOffset = std::numeric_limits<int32_t>::max();
 
-  // Creates the three files, empty, and syncs `dir` so they survive a crash.
+  // Creates the three files, empty, and syncs `dir` so they survive a crash
+  // (unless !sync_dir: the caller syncs the directory before it counts on them).
   // REQUIRES: `dir` exists; base_offset >= 0.
   // Errors: kInvalidArgument (the .log already exists), file system errors.
   static Result<std::unique_ptr<Segment>> Create(FileSystem& fs, std::string dir,
-                                                 int64_t base_offset, SegmentConfig config = {});
+                                                 int64_t base_offset, SegmentConfig config = {},
+                                                 bool sync_dir = true);
   // Opens an existing segment (see Recover). Rebuilt indexes are saved before
   // it returns. Errors: kNotFound (no .log), kInvalidArgument (a .log larger
   // than kMaxSizeBytes), file system errors; never a data error, which
@@ -142,6 +144,9 @@ class Segment {
 
   // fdatasyncs the .log, then saves and syncs the indexes that changed.
   Status Sync();
+  // The .log, for a flush that syncs it without holding the log's lock; the
+  // file stays valid after the segment closes or goes.
+  std::shared_ptr<File> log_file() const { return log_; }
   // Drops every batch whose base offset is >= `offset` (a batch that merely
   // holds `offset` stays), durably: the .log is cut and synced and the
   // indexes are saved. Errors: kCorruptBatch, file system errors.
@@ -198,7 +203,7 @@ class Segment {
   std::string dir_;
   int64_t base_offset_;
   SegmentConfig config_;
-  std::unique_ptr<File> log_;
+  std::shared_ptr<File> log_;  // shared: a background flush may sync it unlocked
   std::unique_ptr<File> offset_index_file_;
   std::unique_ptr<File> time_index_file_;
   OffsetIndex offset_index_;

@@ -98,6 +98,22 @@ class PartitionLogTest : public ::testing::Test {
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     return r.ok() ? *r : ReadResult{};
   }
+  // Every value from the log start to the high watermark, across segments.
+  std::vector<std::string> AllValues() {
+    std::vector<std::string> out;
+    for (int64_t offset = log_->log_start_offset(); offset < log_->high_watermark();) {
+      ReadResult r = MustRead(offset);
+      if (r.records.empty()) break;
+      for (std::string& v : Values(r.records)) out.push_back(std::move(v));
+      RecordBatchReader reader(r.records);
+      for (;;) {
+        Result<std::optional<RecordBatchView>> next = reader.Next();
+        if (!next.ok() || !next->has_value()) break;
+        offset = (*next)->header().next_offset();
+      }
+    }
+    return out;
+  }
 
   MemFileSystem fs_;
   LogConfig config_;
@@ -308,6 +324,61 @@ TEST_F(PartitionLogTest, RollsBySizeAndReadsAcrossSegments) {
   EXPECT_EQ(all.size(), 20u);
   EXPECT_EQ(all.front(), "r00");
   EXPECT_EQ(all.back(), "r91");
+}
+
+TEST_F(PartitionLogTest, ARollSyncsNothingUntilFlushRolledUnderTheOsPolicy) {
+  config_.segment_bytes = 300;
+  Open();
+  for (int i = 0; i < 10; ++i) MustAppend({.records = 2, .value_prefix = "r" + std::to_string(i)});
+  ASSERT_GT(log_->segment_count(), 3u);
+  // Rolled, but nothing synced: the recovery point has not moved.
+  EXPECT_EQ(log_->recovery_point(), 0);
+
+  ASSERT_OK(log_->FlushRolled());
+  const int64_t flushed = log_->recovery_point();
+  EXPECT_GT(flushed, 0);
+  EXPECT_LT(flushed, log_->log_end_offset());  // the active segment is not flushed
+  ASSERT_OK(log_->FlushRolled());              // nothing new: a no-op
+  EXPECT_EQ(log_->recovery_point(), flushed);
+
+  // A crash keeps every rolled segment (data and directory entries synced)
+  // and may lose only the active one.
+  CrashAndReopen(LogStart{.recovery_point = flushed});
+  EXPECT_GE(log_->log_end_offset(), flushed);
+  std::vector<std::string> values = AllValues();
+  ASSERT_EQ(values.size(), static_cast<size_t>(log_->log_end_offset()));
+  EXPECT_EQ(values.front(), "r00");
+}
+
+TEST_F(PartitionLogTest, ACrashBeforeTheRolledSegmentsAreFlushedLeavesAConsistentPrefix) {
+  config_.segment_bytes = 300;
+  Open();
+  for (int i = 0; i < 6; ++i) MustAppend({.records = 2, .value_prefix = "a" + std::to_string(i)});
+  ASSERT_OK(log_->Flush());
+  const int64_t durable = log_->log_end_offset();
+  for (int i = 0; i < 6; ++i) MustAppend({.records = 2, .value_prefix = "b" + std::to_string(i)});
+  ASSERT_GT(log_->segment_count(), 3u);
+  CrashAndReopen(LogStart{.recovery_point = durable});
+  // What Flush made durable is there; the rolls after it were not synced and
+  // are gone, leaving no hole and no corrupt batch.
+  EXPECT_EQ(log_->log_end_offset(), durable);
+  std::vector<std::string> values = AllValues();
+  ASSERT_EQ(values.size(), static_cast<size_t>(durable));
+  EXPECT_EQ(values.back(), "a51");
+  MustAppend({.records = 1});
+  EXPECT_EQ(log_->log_end_offset(), durable + 1);
+}
+
+TEST_F(PartitionLogTest, UnderFlushMessagesOneARollIsDurableAtOnce) {
+  config_.segment_bytes = 300;
+  config_.flush_policy = FlushPolicy::kEveryAppend;
+  Open();
+  for (int i = 0; i < 10; ++i) MustAppend({.records = 2});
+  ASSERT_GT(log_->segment_count(), 2u);
+  const int64_t end = log_->log_end_offset();
+  EXPECT_EQ(log_->recovery_point(), end);
+  CrashAndReopen(LogStart{.recovery_point = end});
+  EXPECT_EQ(log_->log_end_offset(), end);
 }
 
 TEST_F(PartitionLogTest, RetentionBytesDeletesOldSegmentsAndMovesTheStart) {
