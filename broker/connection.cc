@@ -34,9 +34,23 @@ std::string UnsupportedApiVersionsFrame(int32_t correlation_id) {
   return EncodeResponseFrame(correlation_id, 0, response);
 }
 
+// The buffers of `frame`: its bytes cut at each splice, the spliced bytes between.
+std::vector<asio::const_buffer> Buffers(const OutgoingFrame& frame) {
+  std::vector<asio::const_buffer> buffers;
+  buffers.reserve(2 * frame.splices.size() + 1);
+  size_t from = 0;
+  for (const wire::Splice& splice : frame.splices) {
+    buffers.emplace_back(frame.bytes.data() + from, splice.position - from);
+    buffers.emplace_back(splice.bytes.data(), splice.bytes.size());
+    from = splice.position;
+  }
+  buffers.emplace_back(frame.bytes.data() + from, frame.bytes.size() - from);
+  return buffers;
+}
+
 // Handles one frame (without its size prefix). nullopt: close the connection.
-asio::awaitable<std::optional<std::string>> HandleFrame(Broker& broker, std::string_view frame,
-                                                        const std::string& peer) {
+asio::awaitable<std::optional<OutgoingFrame>> HandleFrame(Broker& broker, std::string_view frame,
+                                                          const std::string& peer) {
   size_t consumed = 0;
   Result<RequestHeader> header = ParseRequestHeaderPrefix(frame, &consumed);
   if (!header.ok()) {
@@ -51,7 +65,7 @@ asio::awaitable<std::optional<std::string>> HandleFrame(Broker& broker, std::str
   }
   if (!route->versions.Contains(header->api_version)) {
     if (header->api_key == ApiKey::kApiVersions) {
-      co_return UnsupportedApiVersionsFrame(header->correlation_id);
+      co_return OutgoingFrame{.bytes = UnsupportedApiVersionsFrame(header->correlation_id)};
     }
     kLog.Warn("unsupported ", ApiName(header->api_key), " version ", header->api_version, " from ",
               peer, "; closing the connection");
@@ -93,10 +107,14 @@ asio::awaitable<void> ServeConnection(Broker& broker, asio::ip::tcp::socket sock
     frame.resize(static_cast<size_t>(*size));
     co_await asio::async_read(socket, asio::buffer(frame), await_ec());
     if (ec) break;
-    std::optional<std::string> response = co_await HandleFrame(broker, frame, peer);
+    std::optional<OutgoingFrame> response = co_await HandleFrame(broker, frame, peer);
     if (!response) break;
-    if (response->empty()) continue;  // requests answered with no response
-    co_await asio::async_write(socket, asio::buffer(*response), await_ec());
+    if (response->bytes.empty()) continue;  // requests answered with no response
+    if (response->splices.empty()) {
+      co_await asio::async_write(socket, asio::buffer(response->bytes), await_ec());
+    } else {
+      co_await asio::async_write(socket, Buffers(*response), await_ec());
+    }
     if (ec) break;
   }
   asio::error_code ignored;

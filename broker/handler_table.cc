@@ -20,9 +20,21 @@ struct IsMaybeResponse : std::false_type {};
 template <typename Resp>
 struct IsMaybeResponse<MaybeResponse<Resp>> : std::true_type {};
 
+// The frame of `response`, its large records spliced; the frame then owns
+// the response.
+template <typename Resp>
+OutgoingFrame Encode(const RequestContext& ctx, Resp response) {
+  auto owner = std::make_shared<const Resp>(std::move(response));
+  OutgoingFrame out;
+  out.bytes = EncodeResponseFrame(ctx.header().correlation_id, ctx.api_version(), *owner,
+                                  &out.splices, kMinSpliceBytes);
+  if (!out.splices.empty()) out.owner = std::move(owner);
+  return out;
+}
+
 // An empty frame tells the connection to send nothing; nullopt closes it.
 template <typename Req, auto Handler>
-asio::awaitable<std::optional<std::string>> Invoke(RequestContext& ctx, std::string_view body) {
+asio::awaitable<std::optional<OutgoingFrame>> Invoke(RequestContext& ctx, std::string_view body) {
   Result<Req> req = wire::Decode<Req>(body, ctx.api_version());
   if (!req.ok()) {
     kLog.Warn("malformed ", ApiName(Req::kApiKey), " v", ctx.api_version(), " request from ",
@@ -32,11 +44,10 @@ asio::awaitable<std::optional<std::string>> Invoke(RequestContext& ctx, std::str
   auto response = co_await Handler(ctx, std::move(req).value());
   if constexpr (IsMaybeResponse<decltype(response)>::value) {
     if (response.close_connection) co_return std::nullopt;
-    if (!response.response) co_return std::string();
-    co_return EncodeResponseFrame(ctx.header().correlation_id, ctx.api_version(),
-                                  *response.response);
+    if (!response.response) co_return OutgoingFrame{};
+    co_return Encode(ctx, std::move(*response.response));
   } else {
-    co_return EncodeResponseFrame(ctx.header().correlation_id, ctx.api_version(), response);
+    co_return Encode(ctx, std::move(response));
   }
 }
 

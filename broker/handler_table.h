@@ -7,10 +7,12 @@
 #pragma once
 
 #include <asio/awaitable.hpp>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "protocol/api_key.h"
 #include "protocol/messages/api_versions.h"
@@ -20,10 +22,22 @@ namespace brook::broker {
 
 class RequestContext;
 
+// A response ready to send: `bytes`, with each splice's bytes sent at its
+// position (records too large to be worth copying into the frame; a Fetch
+// response's records go from where the log read them to the socket).
+struct OutgoingFrame {
+  std::string bytes;  // empty: send nothing
+  std::vector<wire::Splice> splices;
+  std::shared_ptr<const void> owner;  // holds the spliced bytes until sent
+};
+
+// RECORDS fields from this size on are spliced rather than copied.
+inline constexpr size_t kMinSpliceBytes = 16 << 10;
+
 // Decodes the body, runs the handler and returns the whole response frame;
 // nullopt closes the connection (malformed request).
-using RawHandler = asio::awaitable<std::optional<std::string>> (*)(RequestContext& ctx,
-                                                                   std::string_view body);
+using RawHandler = asio::awaitable<std::optional<OutgoingFrame>> (*)(RequestContext& ctx,
+                                                                     std::string_view body);
 
 struct Route {
   ApiKey key;

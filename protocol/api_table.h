@@ -12,6 +12,7 @@
 #include <string_view>
 #include <tuple>
 #include <variant>
+#include <vector>
 
 #include "protocol/api_key.h"
 #include "protocol/base/status.h"
@@ -168,6 +169,12 @@ ApiKey KeyOf(const AnyResponse& response);
 // and version call for), body.
 template <typename Resp>
 std::string EncodeResponseFrame(int32_t correlation_id, int16_t version, const Resp& response);
+// The same frame with its RECORDS fields of at least `min_splice_bytes` left
+// out and listed in `*splices` (wire::Splice); the size prefix counts them.
+// The spliced bytes are views into `response`.
+template <typename Resp>
+std::string EncodeResponseFrame(int32_t correlation_id, int16_t version, const Resp& response,
+                                std::vector<wire::Splice>* splices, size_t min_splice_bytes);
 
 }  // namespace brook
 
@@ -190,6 +197,20 @@ std::string EncodeResponseFrame(int32_t correlation_id, int16_t version, const R
                        ResponseHeaderVersion(Resp::kApiKey, wire::IsFlexible<Resp>(version)));
   wire::EncodeTo(frame, response, version);
   PatchFrameSize(frame);
+  return frame;
+}
+
+template <typename Resp>
+std::string EncodeResponseFrame(int32_t correlation_id, int16_t version, const Resp& response,
+                                std::vector<wire::Splice>* splices, size_t min_splice_bytes) {
+  std::string frame(kFrameSizeBytes, '\0');
+  EncodeResponseHeader(frame, correlation_id,
+                       ResponseHeaderVersion(Resp::kApiKey, wire::IsFlexible<Resp>(version)));
+  const size_t first = splices->size();
+  wire::EncodeTo(frame, response, version, splices, min_splice_bytes);
+  size_t spliced = 0;
+  for (size_t i = first; i < splices->size(); ++i) spliced += (*splices)[i].bytes.size();
+  PatchFrameSize(frame, spliced);
   return frame;
 }
 

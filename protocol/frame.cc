@@ -38,9 +38,9 @@ Result<int32_t> ParseFrameSize(std::string_view prefix, int32_t max_bytes) {
   return size;
 }
 
-void PatchFrameSize(std::string& frame) {
+void PatchFrameSize(std::string& frame, size_t extra_bytes) {
   assert(frame.size() >= kFrameSizeBytes);
-  uint32_t size = static_cast<uint32_t>(frame.size() - kFrameSizeBytes);
+  uint32_t size = static_cast<uint32_t>(frame.size() - kFrameSizeBytes + extra_bytes);
   for (int i = 0; i < 4; ++i) frame[i] = static_cast<char>(size >> (24 - 8 * i));
 }
 

@@ -31,9 +31,10 @@ inline std::error_code make_error_code(FrameErrc e) {
 // REQUIRES: prefix.size() == kFrameSizeBytes.
 Result<int32_t> ParseFrameSize(std::string_view prefix, int32_t max_bytes);
 
-// Overwrites the 4 bytes at `frame[0..4)` with `frame.size() - 4`.
+// Overwrites the 4 bytes at `frame[0..4)` with `frame.size() - 4`, plus
+// `extra_bytes` sent after the frame's own (spliced records).
 // REQUIRES: frame.size() >= 4; the frame starts with 4 placeholder bytes.
-void PatchFrameSize(std::string& frame);
+void PatchFrameSize(std::string& frame, size_t extra_bytes = 0);
 
 }  // namespace brook
 

@@ -75,12 +75,29 @@ void SerdeItem(Io& io, T& item) {
 
 // ---------------------------------------------------------------------------
 
+// Bytes an Encoder left out of its output: they belong at `position` of the
+// output (after the bytes before it), and the caller sends them from where
+// they are, e.g. with one gathered write, instead of copying them.
+struct Splice {
+  size_t position;
+  std::string_view bytes;
+};
+
 class Encoder {
  public:
   static constexpr bool kDecoding = false;
 
   Encoder(std::string& out, int16_t version, bool flexible)
       : out_(out), version_(version), flexible_(flexible) {}
+  // RECORDS fields of at least `min_splice_bytes` are not copied into `out`
+  // but listed in `*splices` (their length prefix is written).
+  Encoder(std::string& out, int16_t version, bool flexible, std::vector<Splice>* splices,
+          size_t min_splice_bytes)
+      : out_(out),
+        version_(version),
+        flexible_(flexible),
+        splices_(splices),
+        min_splice_bytes_(min_splice_bytes) {}
 
   int16_t version() const { return version_; }
   bool flexible() const { return flexible_; }
@@ -140,7 +157,16 @@ class Encoder {
     }
   }
   // The RECORDS type: nullable bytes holding record batches.
-  void Records(const std::optional<std::string>& b) { NullableBytes(b); }
+  void Records(const std::optional<std::string>& b) {
+    if (splices_ == nullptr || !b || b->size() < min_splice_bytes_) return NullableBytes(b);
+    if (flexible_) {
+      AppendUnsignedVarint(out_, b->size() + 1);
+    } else {
+      assert(b->size() <= static_cast<size_t>(std::numeric_limits<int32_t>::max()));
+      Fixed(static_cast<int32_t>(b->size()));
+    }
+    splices_->push_back(Splice{.position = out_.size(), .bytes = *b});
+  }
 
   template <typename T>
   void Array(std::vector<T>& v) {
@@ -185,6 +211,8 @@ class Encoder {
   std::string& out_;
   int16_t version_;
   bool flexible_;
+  std::vector<Splice>* splices_ = nullptr;
+  size_t min_splice_bytes_ = 0;
 };
 
 // ---------------------------------------------------------------------------
@@ -536,6 +564,15 @@ void EncodeTo(std::string& out, const M& m, int16_t version) {
   Encoder enc(out, version, IsFlexible<M>(version));
   // Serde is shared by the three directions and so takes a non-const
   // reference; the Encoder and Sizer only read through it.
+  const_cast<M&>(m).Serde(enc);
+}
+
+// EncodeTo, with the RECORDS fields of at least `min_splice_bytes` listed in
+// `*splices` instead of copied (see Splice). The bytes they view live in `m`.
+template <typename M>
+void EncodeTo(std::string& out, const M& m, int16_t version, std::vector<Splice>* splices,
+              size_t min_splice_bytes) {
+  Encoder enc(out, version, IsFlexible<M>(version), splices, min_splice_bytes);
   const_cast<M&>(m).Serde(enc);
 }
 
