@@ -21,6 +21,10 @@ using Clock = std::chrono::steady_clock;
 
 constexpr int64_t kEarliestTimestamp = -2;
 constexpr int64_t kLatestTimestamp = -1;
+// Responses a partition may have buffered and still be fetched again: each
+// holds up to max.partition.fetch.bytes (or one batch), so the next one is on
+// its way while poll() drains the last.
+constexpr size_t kMaxResponsesAhead = 2;
 // Decompressed bytes one batch may expand to.
 constexpr size_t kMaxUncompressedBatchBytes = size_t{1} << 30;
 
@@ -62,13 +66,35 @@ bool IsAbortMarker(const RecordBatchView& batch) {
   return marker.ok() && marker->type == ControlRecordType::kAbort;
 }
 
+// The one copy of a record's bytes: from the fetched batch into the
+// ConsumerRecord's strings.
+ConsumerRecord MakeConsumerRecord(const std::string& topic, int32_t partition,
+                                  const RecordBatchHeader& header, const RecordView& r) {
+  ConsumerRecord record{.topic = topic,
+                        .partition = partition,
+                        .offset = header.record_offset(r.offset_delta),
+                        .timestamp = header.record_timestamp(r.timestamp_delta),
+                        .timestamp_type = header.timestamp_type(),
+                        .leader_epoch = header.partition_leader_epoch};
+  if (r.key) record.key.emplace(*r.key);
+  if (r.value) record.value.emplace(*r.value);
+  if (!r.headers.empty()) {
+    record.headers.reserve(r.headers.size());
+    for (const RecordHeaderView& h : r.headers) {
+      RecordHeader& copy = record.headers.emplace_back();
+      copy.key.assign(h.key);
+      if (h.value) copy.value.emplace(*h.value);
+    }
+  }
+  return record;
+}
+
 }  // namespace
 
-DecodedFetch DecodeFetchedRecords(const std::string& topic, int32_t partition, int64_t fetch_offset,
-                                  std::string_view records, IsolationLevel isolation,
-                                  int64_t last_stable_offset,
-                                  const std::vector<FetchResponse::AbortedTransaction>& aborted) {
-  DecodedFetch out;
+FramedFetch FrameFetchedRecords(int64_t fetch_offset, std::string_view records,
+                                IsolationLevel isolation, int64_t last_stable_offset,
+                                const std::vector<FetchResponse::AbortedTransaction>& aborted) {
+  FramedFetch out;
   out.next_offset = fetch_offset;
   bool read_committed = isolation == IsolationLevel::kReadCommitted;
   // Aborted transactions by first offset; a producer joins aborted_producers
@@ -87,7 +113,6 @@ DecodedFetch DecodeFetchedRecords(const std::string& topic, int32_t partition, i
   std::unordered_set<int64_t> aborted_producers;
 
   RecordBatchReader reader(records);
-  std::string scratch;
   for (;;) {
     Result<std::optional<RecordBatchView>> next = reader.Next();
     if (!next.ok()) {
@@ -113,37 +138,42 @@ DecodedFetch DecodeFetchedRecords(const std::string& topic, int32_t partition, i
         continue;
       }
     }
-    if (header.is_control()) {
-      out.next_offset = header.next_offset();
-      continue;
-    }
-    size_t before = out.records.size();
-    Status s = batch.VisitRecords(kMaxUncompressedBatchBytes, &scratch, [&](const RecordView& r) {
-      int64_t offset = header.record_offset(r.offset_delta);
-      if (offset < fetch_offset) return true;
-      ConsumerRecord record{.topic = topic,
-                            .partition = partition,
-                            .offset = offset,
-                            .timestamp = header.record_timestamp(r.timestamp_delta),
-                            .timestamp_type = header.timestamp_type(),
-                            .leader_epoch = header.partition_leader_epoch};
-      if (r.key) record.key = std::string(*r.key);
-      if (r.value) record.value = std::string(*r.value);
-      record.headers.reserve(r.headers.size());
-      for (const RecordHeaderView& h : r.headers) {
-        RecordHeader header_copy{.key = std::string(h.key)};
-        if (h.value) header_copy.value = std::string(*h.value);
-        record.headers.push_back(std::move(header_copy));
+    out.next_offset = header.next_offset();
+    if (!header.is_control()) out.batches.push_back(batch);
+  }
+  return out;
+}
+
+DecodedFetch DecodeFetchedRecords(const std::string& topic, int32_t partition, int64_t fetch_offset,
+                                  std::string_view records, IsolationLevel isolation,
+                                  int64_t last_stable_offset,
+                                  const std::vector<FetchResponse::AbortedTransaction>& aborted) {
+  FramedFetch framed =
+      FrameFetchedRecords(fetch_offset, records, isolation, last_stable_offset, aborted);
+  DecodedFetch out;
+  out.next_offset = framed.next_offset;
+  out.error = framed.error;
+  for (const RecordBatchView& batch : framed.batches) {
+    const size_t before = out.records.size();
+    Status s = Status::Ok();
+    Result<RecordCursor> cursor = RecordCursor::Open(batch, kMaxUncompressedBatchBytes);
+    if (!cursor.ok()) s = cursor.status();
+    while (s.ok()) {
+      Result<const RecordView*> r = cursor->Next();
+      if (!r.ok()) {
+        s = r.status();
+      } else if (*r == nullptr) {
+        break;
+      } else if (batch.header().record_offset((*r)->offset_delta) >= fetch_offset) {
+        out.records.push_back(MakeConsumerRecord(topic, partition, batch.header(), **r));
       }
-      out.records.push_back(std::move(record));
-      return true;
-    });
+    }
     if (!s.ok()) {
       out.records.resize(before);  // the batch is all or nothing
       out.error = s;
+      out.next_offset = std::max(fetch_offset, batch.header().base_offset);
       break;
     }
-    out.next_offset = header.next_offset();
   }
   return out;
 }
@@ -173,6 +203,8 @@ void Fetcher::Assign(const std::vector<TopicPartition>& partitions, bool committ
       next.emplace(tp, std::move(state));
     }
     partitions_ = std::move(next);
+    buffered_bytes_ = 0;
+    for (const auto& [tp, state] : partitions_) buffered_bytes_ += state.buffered_bytes;
     drain_start_ = 0;
   }
   Notify();
@@ -198,12 +230,17 @@ bool Fetcher::Assigned(const TopicPartition& tp) const {
   return partitions_.count(tp) != 0;
 }
 
+void Fetcher::ClearBufferedLocked(PartitionState& state) {
+  buffered_bytes_ -= state.buffered_bytes;
+  state.buffered_bytes = 0;
+  state.completed.clear();
+}
+
 void Fetcher::ResetLocked(PartitionState& state) {
   state.position.reset();
   state.awaiting_committed = false;
   state.reset = config_.auto_offset_reset;
-  state.buffered.clear();
-  state.buffered_next_offset.reset();
+  ClearBufferedLocked(state);
   ++state.generation;
   if (config_.auto_offset_reset == OffsetResetStrategy::kNone) {
     state.reset.reset();
@@ -226,8 +263,7 @@ Status Fetcher::Seek(const TopicPartition& tp, int64_t offset) {
     state.position = offset;
     state.awaiting_committed = false;
     state.reset.reset();
-    state.buffered.clear();
-    state.buffered_next_offset.reset();
+    ClearBufferedLocked(state);
     state.retry_at = {};
     ++state.generation;
   }
@@ -246,8 +282,7 @@ Status Fetcher::SeekTo(const std::vector<TopicPartition>& partitions, OffsetRese
       state.position.reset();
       state.awaiting_committed = false;
       state.reset = where;
-      state.buffered.clear();
-      state.buffered_next_offset.reset();
+      ClearBufferedLocked(state);
       state.retry_at = {};
       ++state.generation;
     }
@@ -344,7 +379,7 @@ void Fetcher::SetCommitted(const TopicPartition& tp, std::optional<int64_t> offs
 
 bool Fetcher::HasDataLocked() const {
   for (const auto& [tp, state] : partitions_) {
-    if (!state.paused && state.buffered_next_offset) return true;
+    if (!state.paused && !state.completed.empty()) return true;
   }
   return false;
 }
@@ -355,30 +390,69 @@ std::vector<ConsumerRecord> Fetcher::Drain(size_t max_records) {
   if (partitions_.empty()) return out;
   // Round robin from where the last drain stopped, so one busy partition
   // does not starve the others (Java's fetch buffer rotates likewise).
-  std::vector<PartitionState*> order;
-  for (auto& [tp, state] : partitions_) order.push_back(&state);
+  std::vector<std::pair<const TopicPartition*, PartitionState*>> order;
+  order.reserve(partitions_.size());
+  for (auto& [tp, state] : partitions_) order.emplace_back(&tp, &state);
   size_t n = order.size();
   size_t start = drain_start_ % n;
   for (size_t i = 0; i < n && out.size() < max_records; ++i) {
-    PartitionState& state = *order[(start + i) % n];
-    if (state.paused || !state.buffered_next_offset || !state.position) continue;
-    while (!state.buffered.empty() && out.size() < max_records) {
-      ConsumerRecord& r = state.buffered.front();
-      if (r.offset >= *state.position) {
-        state.position = r.offset + 1;
-        state.leader_epoch = r.leader_epoch;
-        out.push_back(std::move(r));
-      }
-      state.buffered.pop_front();
-    }
-    if (state.buffered.empty()) {
-      // Past the control and aborted batches the fetch looked at too.
-      state.position = std::max(*state.position, *state.buffered_next_offset);
-      state.buffered_next_offset.reset();
-    }
+    auto [tp, state] = order[(start + i) % n];
+    if (state->paused || state->completed.empty() || !state->position) continue;
+    if (out.empty()) out.reserve(max_records);
+    DrainLocked(*tp, *state, max_records, &out);
     drain_start_ = (start + i + 1) % n;
   }
   return out;
+}
+
+void Fetcher::DrainLocked(const TopicPartition& tp, PartitionState& state, size_t max_records,
+                          std::vector<ConsumerRecord>* out) {
+  // A corrupt batch: the records before it are returned, then poll() fails;
+  // the partition is fetched again from its position after a backoff.
+  auto fail = [&](const Status& s) {
+    if (!error_) {
+      error_ = ClientError(Status(
+          s.code(), "fetching " + tp.topic + "-" + std::to_string(tp.partition) + " at offset " +
+                        std::to_string(*state.position) + ": " + s.ToString()));
+    }
+    ClearBufferedLocked(state);
+    ++state.generation;  // a fetch ahead in flight is stale now
+    state.retry_at = Clock::now() + config_.retry_backoff;
+  };
+  while (!state.completed.empty()) {
+    CompletedFetch& fetch = state.completed.front();
+    if (fetch.cursor && fetch.cursor->remaining() == 0) {
+      Result<const RecordView*> end = fetch.cursor->Next();  // checks the batch ends there
+      if (!end.ok()) return fail(end.status());
+      fetch.cursor.reset();
+    }
+    if (!fetch.cursor) {
+      if (fetch.next_batch == fetch.batches.size()) {
+        // Past the control and aborted batches the fetch looked at too.
+        state.position = std::max(*state.position, fetch.next_offset);
+        state.completed.pop_front();
+        continue;
+      }
+      if (out->size() >= max_records) return;
+      const RecordBatchView& batch = fetch.batches[fetch.next_batch++];
+      fetch.bytes -= batch.size();
+      state.buffered_bytes -= batch.size();
+      buffered_bytes_ -= batch.size();
+      Result<RecordCursor> cursor = RecordCursor::Open(batch, kMaxUncompressedBatchBytes);
+      if (!cursor.ok()) return fail(cursor.status());
+      fetch.cursor.emplace(std::move(cursor).value());
+      continue;
+    }
+    if (out->size() >= max_records) return;
+    Result<const RecordView*> next = fetch.cursor->Next();
+    if (!next.ok()) return fail(next.status());
+    const RecordBatchHeader& header = fetch.cursor->header();
+    const int64_t offset = header.record_offset((*next)->offset_delta);
+    if (offset < *state.position) continue;  // before the fetch offset, in an earlier batch
+    out->push_back(MakeConsumerRecord(tp.topic, tp.partition, header, **next));
+    state.position = offset + 1;
+    state.leader_epoch = header.partition_leader_epoch;
+  }
 }
 
 void Fetcher::Wait(Clock::time_point deadline, const std::function<bool()>& interrupted) {
@@ -427,8 +501,10 @@ asio::awaitable<void> Fetcher::SendRequests() {
     for (auto& [tp, state] : partitions_) {
       if (state.retry_at > now) continue;
       bool wants_reset = !state.position && state.reset.has_value();
-      bool wants_fetch =
-          state.position && !state.paused && !state.fetch_in_flight && !state.buffered_next_offset;
+      // Fetched ahead while poll() drains what is buffered, within bounds.
+      bool wants_fetch = state.position && !state.paused && !state.fetch_in_flight &&
+                         state.completed.size() < kMaxResponsesAhead &&
+                         buffered_bytes_ < static_cast<size_t>(config_.fetch_max_bytes);
       if (!wants_reset && !wants_fetch) continue;
       std::optional<int32_t> leader = metadata->Leader(tp.topic, tp.partition);
       if (!leader) {
@@ -443,7 +519,7 @@ asio::awaitable<void> Fetcher::SendRequests() {
       } else if (!nodes_fetching_.count(*leader)) {
         state.fetch_in_flight = true;
         fetches[*leader].push_back(FetchTarget{.tp = tp,
-                                               .fetch_offset = *state.position,
+                                               .fetch_offset = NextFetchOffset(state),
                                                .generation = state.generation,
                                                .leader_epoch = epoch});
       }
@@ -583,6 +659,34 @@ asio::awaitable<void> Fetcher::Fetch(int32_t node, std::vector<FetchTarget> targ
     resp = co_await (*connection)->CallAt(std::move(req), *version);
   }
 
+  // Each target's answer, and its batches framed and checked here on the io
+  // thread, outside mu_; the bytes stay in `response` until poll() is done.
+  std::shared_ptr<const FetchResponse> response;
+  std::vector<const FetchResponse::PartitionData*> found(targets.size(), nullptr);
+  std::vector<FramedFetch> framed(targets.size());
+  if (resp.ok() && resp->error_code == ErrorCode::kNone) {
+    response = std::make_shared<const FetchResponse>(std::move(resp).value());
+    for (size_t i = 0; i < targets.size(); ++i) {
+      const FetchTarget& t = targets[i];
+      const TopicMetadata* md = metadata->Topic(t.tp.topic);
+      for (const auto& topic : response->responses) {
+        bool match = *version >= 13 ? (md != nullptr && topic.topic_id == md->topic_id)
+                                    : topic.topic == t.tp.topic;
+        if (!match) continue;
+        for (const auto& p : topic.partitions) {
+          if (p.partition_index == t.tp.partition) found[i] = &p;
+        }
+      }
+      if (found[i] == nullptr || found[i]->error_code != ErrorCode::kNone) continue;
+      static const std::vector<FetchResponse::AbortedTransaction> kNone;
+      const std::string_view records =
+          found[i]->records ? std::string_view(*found[i]->records) : std::string_view();
+      framed[i] = FrameFetchedRecords(
+          t.fetch_offset, records, config_.isolation_level, found[i]->last_stable_offset,
+          found[i]->aborted_transactions ? *found[i]->aborted_transactions : kNone);
+    }
+  }
+
   bool refresh = false;
   {
     std::lock_guard lock(mu_);
@@ -593,68 +697,68 @@ asio::awaitable<void> Fetcher::Fetch(int32_t node, std::vector<FetchTarget> targ
       if (resp.status().code() == ClientErrc::kUnsupportedVersion && !error_) {
         error_ = ClientError(resp.status());
       }
-    } else if (resp->error_code != ErrorCode::kNone) {
+    } else if (response == nullptr) {
       kLog.Debug("Fetch from node ", node, ": ", ErrorName(resp->error_code));
       FailFetchLocked(targets);
     } else {
-      for (const FetchTarget& t : targets) {
+      for (size_t i = 0; i < targets.size(); ++i) {
+        const FetchTarget& t = targets[i];
         auto it = partitions_.find(t.tp);
         if (it == partitions_.end()) continue;
         PartitionState& state = it->second;
         state.fetch_in_flight = false;
-        const FetchResponse::PartitionData* found = nullptr;
-        for (const auto& topic : resp->responses) {
-          const TopicMetadata* md = metadata->Topic(t.tp.topic);
-          bool match = *version >= 13 ? (md != nullptr && topic.topic_id == md->topic_id)
-                                      : topic.topic == t.tp.topic;
-          if (!match) continue;
-          for (const auto& p : topic.partitions) {
-            if (p.partition_index == t.tp.partition) found = &p;
-          }
+        // Seeked, reset or drained differently meanwhile: the answer is for
+        // an offset no longer wanted.
+        if (state.generation != t.generation || !state.position ||
+            NextFetchOffset(state) != t.fetch_offset) {
+          continue;
         }
-        // Seeked or reset meanwhile: the answer is for a position no longer wanted.
-        if (state.generation != t.generation || state.position != t.fetch_offset) continue;
-        if (found == nullptr) {
+        // Fetched ahead of the position: errors wait until poll() has what
+        // comes before them (the partition is fetched at its position then).
+        const bool ahead = !state.completed.empty();
+        const FetchResponse::PartitionData* p = found[i];
+        if (p == nullptr) {
           state.retry_at = Clock::now() + config_.retry_backoff;
           continue;
         }
         if (kLog.Enabled(LogLevel::kDebug)) {
           kLog.Debug("fetched ", t.tp.topic, "-", t.tp.partition, " at ", t.fetch_offset, ": ",
-                     ErrorName(found->error_code), ", ",
-                     found->records ? found->records->size() : 0, " bytes, high watermark ",
-                     found->high_watermark);
+                     ErrorName(p->error_code), ", ", p->records ? p->records->size() : 0,
+                     " bytes, high watermark ", p->high_watermark);
         }
-        if (found->error_code == ErrorCode::kNone) {
-          static const std::vector<FetchResponse::AbortedTransaction> kNone;
-          DecodedFetch decoded = DecodeFetchedRecords(
-              t.tp.topic, t.tp.partition, t.fetch_offset, found->records.value_or(""),
-              config_.isolation_level, found->last_stable_offset,
-              found->aborted_transactions ? *found->aborted_transactions : kNone);
-          if (!decoded.error.ok() && decoded.records.empty() &&
-              decoded.next_offset == t.fetch_offset) {
-            if (!error_) {
+        if (p->error_code == ErrorCode::kNone) {
+          FramedFetch& f = framed[i];
+          if (!f.error.ok() && f.batches.empty() && f.next_offset == t.fetch_offset) {
+            if (!ahead && !error_) {
               error_ = ClientError(Status(
-                  decoded.error.code(),
-                  "fetching " + t.tp.topic + "-" + std::to_string(t.tp.partition) + " at offset " +
-                      std::to_string(t.fetch_offset) + ": " + decoded.error.ToString()));
+                  f.error.code(), "fetching " + t.tp.topic + "-" + std::to_string(t.tp.partition) +
+                                      " at offset " + std::to_string(t.fetch_offset) + ": " +
+                                      f.error.ToString()));
             }
             state.retry_at = Clock::now() + config_.retry_backoff;
             continue;
           }
-          if (decoded.records.empty() && decoded.next_offset == t.fetch_offset) continue;
-          state.buffered.assign(std::make_move_iterator(decoded.records.begin()),
-                                std::make_move_iterator(decoded.records.end()));
-          state.buffered_next_offset = decoded.next_offset;
-        } else if (found->error_code == ErrorCode::kOffsetOutOfRange) {
+          if (f.batches.empty() && f.next_offset == t.fetch_offset) continue;
+          CompletedFetch& fetch = state.completed.emplace_back();
+          fetch.response = response;
+          fetch.next_offset = f.next_offset;
+          for (const RecordBatchView& batch : f.batches) fetch.bytes += batch.size();
+          fetch.batches = std::move(f.batches);
+          state.buffered_bytes += fetch.bytes;
+          buffered_bytes_ += fetch.bytes;
+        } else if (ahead) {
+          state.retry_at = Clock::now() + config_.retry_backoff;
+          refresh = refresh || NeedsMetadata(p->error_code);
+        } else if (p->error_code == ErrorCode::kOffsetOutOfRange) {
           kLog.Info("offset ", t.fetch_offset, " out of range for ", t.tp.topic, "-",
                     t.tp.partition, ": resetting");
           ResetLocked(state);
-        } else if (NeedsMetadata(found->error_code)) {
+        } else if (NeedsMetadata(p->error_code)) {
           refresh = true;
           state.retry_at = Clock::now() + config_.retry_backoff;
         } else {
-          if (!IsRetriable(found->error_code) && !error_) {
-            error_ = ClientError(found->error_code,
+          if (!IsRetriable(p->error_code) && !error_) {
+            error_ = ClientError(p->error_code,
                                  "Fetch " + t.tp.topic + "-" + std::to_string(t.tp.partition));
           }
           state.retry_at = Clock::now() + config_.retry_backoff;

@@ -8,13 +8,19 @@
 // (the consumer looks it up, see NeedsCommitted) and otherwise is reset by
 // ListOffsets (auto.offset.reset: earliest -2, latest -1, under the
 // consumer's isolation level, so latest is the LSO under read_committed).
-// Positioned, unpaused partitions with nothing buffered are fetched from
-// their leaders, one Fetch per leader at a time (sessionless full fetches;
-// topic ids from v13 when the metadata has them, else v12 at most). A
-// response's batches become records as the Java client's CompletedFetch
-// makes them (DecodeFetchedRecords). OFFSET_OUT_OF_RANGE resets the
-// partition (or fails poll() with auto.offset.reset=none); errors that mean
-// stale metadata ask the Cluster for a refresh.
+// Positioned, unpaused partitions are fetched from their leaders, one Fetch
+// per leader at a time (sessionless full fetches; topic ids from v13 when the
+// metadata has them, else v12 at most). A partition is fetched again as soon
+// as its previous response is buffered, from where that response ends, while
+// it has fewer than two responses buffered and the buffered bytes of all
+// stay under fetch.max.bytes: the next response is on its way while poll()
+// drains the last one. A response stays as it came: the io thread only
+// frames and checks its batches (FrameFetchedRecords, as Java's
+// CompletedFetch filters them), and poll() builds ConsumerRecords from the
+// response's bytes, copying each key, value and header once, at most
+// max.poll.records at a time. OFFSET_OUT_OF_RANGE resets the partition (or
+// fails poll() with auto.offset.reset=none); errors that mean stale metadata
+// ask the Cluster for a refresh.
 #pragma once
 
 #include <asio/awaitable.hpp>
@@ -25,6 +31,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -36,24 +43,42 @@
 #include "client/consumer_record.h"
 #include "client/network/cluster.h"
 #include "protocol/messages/fetch.h"
+#include "protocol/record_batch.h"
 
 namespace brook::client {
+
+// The batches of one partition's fetched bytes that hold records for the
+// consumer, framed and CRC-checked but not decoded; the views point into the
+// bytes given.
+struct FramedFetch {
+  std::vector<RecordBatchView> batches;  // in offset order
+  // Where the next fetch starts: past every batch looked at, control and
+  // aborted batches included; the fetch offset when nothing was complete.
+  int64_t next_offset = 0;
+  Status error;  // a corrupt batch (the batches before it are kept)
+};
+
+// Frames a partition's RECORDS from a fetch at `fetch_offset`: batches wholly
+// before the fetch offset and control batches are left out. Under
+// read_committed, batches at or past `last_stable_offset` are left for a
+// later fetch, and the batches of a transaction listed in `aborted` are
+// skipped up to its abort marker (Java's CompletedFetch.nextFetchedRecord
+// and consumeAbortedTransactionsUpTo).
+FramedFetch FrameFetchedRecords(int64_t fetch_offset, std::string_view records,
+                                IsolationLevel isolation, int64_t last_stable_offset,
+                                const std::vector<FetchResponse::AbortedTransaction>& aborted);
 
 // What one partition's fetched bytes hold for the consumer.
 struct DecodedFetch {
   std::vector<ConsumerRecord> records;
-  // Where the next fetch starts: past every batch looked at, control and
-  // aborted batches included; the fetch offset when nothing was complete.
+  // As FramedFetch's; a batch whose records are corrupt stops it there.
   int64_t next_offset = 0;
   Status error;  // a corrupt batch (records before it are kept)
 };
 
-// Decodes a partition's RECORDS from a fetch at `fetch_offset`: records
-// before the fetch offset (in a batch that starts earlier) are dropped, and
-// control records are never returned. Under read_committed, batches at or
-// past `last_stable_offset` are left for a later fetch, and the batches of a
-// transaction listed in `aborted` are skipped up to its abort marker
-// (Java's CompletedFetch.nextFetchedRecord and consumeAbortedTransactionsUpTo).
+// Frames (see FrameFetchedRecords) and decodes a partition's RECORDS at
+// once: records before the fetch offset (in a batch that starts earlier) are
+// dropped, and control records are never returned.
 DecodedFetch DecodeFetchedRecords(const std::string& topic, int32_t partition, int64_t fetch_offset,
                                   std::string_view records, IsolationLevel isolation,
                                   int64_t last_stable_offset,
@@ -119,15 +144,25 @@ class Fetcher {
   int in_flight() const { return in_flight_; }
 
  private:
+  // One partition's part of a Fetch response, waiting for poll(). Holds the
+  // response, whose bytes the batch views point into.
+  struct CompletedFetch {
+    std::shared_ptr<const FetchResponse> response;
+    std::vector<RecordBatchView> batches;  // with records to return
+    int64_t next_offset = 0;               // the position once drained
+    size_t next_batch = 0;                 // the first batch not opened yet
+    std::optional<RecordCursor> cursor;    // the open batch's records
+    size_t bytes = 0;                      // of the batches not opened yet
+  };
   struct PartitionState {
     std::optional<int64_t> position;
     bool awaiting_committed = false;
     std::optional<OffsetResetStrategy> reset;  // set: waiting for ListOffsets
     bool paused = false;
     bool fetch_in_flight = false;
-    uint64_t generation = 0;  // bumped by every seek: stale answers are dropped
-    std::deque<ConsumerRecord> buffered;
-    std::optional<int64_t> buffered_next_offset;  // set: a completed fetch to drain
+    uint64_t generation = 0;               // bumped by every seek: stale answers are dropped
+    std::deque<CompletedFetch> completed;  // fetched ahead of the position, in order
+    size_t buffered_bytes = 0;             // of `completed`
     int32_t leader_epoch = -1;
     std::chrono::steady_clock::time_point retry_at{};
   };
@@ -143,8 +178,16 @@ class Fetcher {
   asio::awaitable<void> Fetch(int32_t node, std::vector<FetchTarget> targets);
   // REQUIRES: mu_ held.
   void ResetLocked(PartitionState& state);
+  void ClearBufferedLocked(PartitionState& state);
   void FailFetchLocked(const std::vector<FetchTarget>& targets);
   bool HasDataLocked() const;
+  // Moves up to `max_records` of `state`'s buffered records to `out`.
+  void DrainLocked(const TopicPartition& tp, PartitionState& state, size_t max_records,
+                   std::vector<ConsumerRecord>* out);
+  // Where the partition's next fetch starts: past what is buffered.
+  static int64_t NextFetchOffset(const PartitionState& state) {
+    return state.completed.empty() ? *state.position : state.completed.back().next_offset;
+  }
 
   const ClientConfig& config_;
   Cluster& cluster_;
@@ -158,6 +201,7 @@ class Fetcher {
   std::map<TopicPartition, PartitionState> partitions_;  // guarded by mu_
   std::optional<ClientError> error_;                     // guarded by mu_
   uint64_t notifications_ = 0;                           // guarded by mu_
+  size_t buffered_bytes_ = 0;                            // guarded by mu_: every partition's
   size_t drain_start_ = 0;  // guarded by mu_: round robin over partitions in Drain
 };
 

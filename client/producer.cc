@@ -14,6 +14,7 @@
 #include <limits>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <thread>
 
 #include "client/network/cluster.h"
@@ -153,6 +154,14 @@ class ProducerCore {
     });
   }
 
+  // Strand: whether batches may be drained for `node`, i.e. its connection
+  // is up. Until it is, a connect starts (once) and wakes the sender when
+  // done: requests that each waited for the connection on their own could
+  // be written in another order than their batches were drained in, and a
+  // partition's sequence numbers must reach the broker in order (Java's
+  // Sender likewise drains only for ready nodes).
+  bool NodeReady(int32_t node);
+  asio::awaitable<void> ConnectNode(int32_t node);
   asio::awaitable<void> RunSender();
   asio::awaitable<void> InitProducerId();
   asio::awaitable<void> RefreshMetadata(std::vector<std::string> topics,
@@ -183,6 +192,8 @@ class ProducerCore {
   bool bump_requested_ = false;
   Clock::time_point metadata_retry_at_{};
   std::map<int32_t, int> node_requests_;
+  std::set<int32_t> ready_nodes_;       // connected once; dropped on a connection failure
+  std::set<int32_t> connecting_nodes_;  // a ConnectNode is running
   int requests_in_flight_ = 0;
   std::optional<ClientError> fatal_error_;
   std::unique_ptr<TransactionManager> txn_;  // transactional.id set; state on strand_
@@ -251,7 +262,10 @@ Status ProducerCore::RunTxnCall(TxnCall call, const char* name, asio::awaitable<
 asio::awaitable<void> ProducerCore::RunSender() {
   for (;;) {
     Clock::time_point now = Clock::now();
-    if (closing_.load() && accumulator_.empty() && requests_in_flight_ == 0) break;
+    if (closing_.load() && accumulator_.empty() && requests_in_flight_ == 0 &&
+        connecting_nodes_.empty()) {
+      break;
+    }
     RecordAccumulator::Completions done;
     bool backoff = false;
     if (fatal_error_) {
@@ -296,8 +310,10 @@ asio::awaitable<void> ProducerCore::RunSender() {
         std::shared_ptr<const ClusterMetadata> metadata = cluster_.metadata();
         auto by_node = accumulator_.Drain(
             now, [&](const TopicPartition& tp) { return metadata->Leader(tp.topic, tp.partition); },
-            [&](int32_t node) { return node_requests_[node] < config_.max_in_flight; }, pid_,
-            &need_metadata,
+            [&](int32_t node) {
+              return node_requests_[node] < config_.max_in_flight && NodeReady(node);
+            },
+            pid_, &need_metadata,
             txn_ ? std::function<bool(const TopicPartition&)>(
                        [this](const TopicPartition& tp) { return txn_->MaySend(tp); })
                  : nullptr);
@@ -329,6 +345,27 @@ asio::awaitable<void> ProducerCore::RunSender() {
     co_await wake_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     wake_pending_ = false;
   }
+}
+
+bool ProducerCore::NodeReady(int32_t node) {
+  if (ready_nodes_.count(node)) return true;
+  if (connecting_nodes_.insert(node).second) {
+    asio::co_spawn(strand_, ConnectNode(node), LogEscaped);
+  }
+  return false;
+}
+
+asio::awaitable<void> ProducerCore::ConnectNode(int32_t node) {
+  Result<std::shared_ptr<BrokerConnection>> connection = co_await cluster_.Connection(node);
+  connecting_nodes_.erase(node);
+  if (connection.ok()) {
+    ready_nodes_.insert(node);
+  } else {
+    kLog.Debug("connecting to node ", node, ": ", connection.status().ToString());
+    cluster_.RequestUpdate();
+  }
+  wake_pending_ = true;
+  wake_timer_.cancel();
 }
 
 asio::awaitable<void> ProducerCore::InitProducerId() {
@@ -406,6 +443,7 @@ asio::awaitable<void> ProducerCore::SendProduce(
   std::optional<int16_t> version;
   if (connection.ok()) version = (*connection)->NegotiatedVersion(ApiKey::kProduce);
   if (!connection.ok()) {
+    ready_nodes_.erase(node);
     for (auto& batch : batches) {
       ++batch->attempts;
       HandleBatchError(batch, ClientError(connection.status()), std::nullopt, -1, &done);
@@ -422,14 +460,9 @@ asio::awaitable<void> ProducerCore::SendProduce(
     if (txn_) req.transactional_id = config_.transactional_id;
     req.timeout_ms = static_cast<int32_t>(config_.request_timeout.count());
     std::vector<std::shared_ptr<ProducerBatch>> sent;
+    const int16_t attributes = txn_ ? kTransactionalAttribute : 0;
     for (auto& batch : batches) {
-      RecordBatchHeader header;
-      header.base_timestamp = batch->base_timestamp;
-      header.producer_id = batch->producer_id;
-      header.producer_epoch = batch->producer_epoch;
-      header.base_sequence = batch->base_sequence;
-      if (txn_) header.attributes |= kTransactionalAttribute;
-      Result<std::string> bytes = BuildRecordBatch(header, config_.compression, batch->records);
+      Result<std::string> bytes = batch->Encode(config_.compression, attributes);
       if (!bytes.ok()) {
         accumulator_.Fail(batch, ClientError(bytes.status()), &done);
         continue;

@@ -2,6 +2,8 @@
 #include "client/record_accumulator.h"
 
 #include <algorithm>
+#include <cassert>
+#include <limits>
 
 namespace brook::client {
 namespace {
@@ -16,14 +18,74 @@ int32_t SizeOf(const std::optional<std::string>& s) {
   return s ? static_cast<int32_t>(s->size()) : -1;
 }
 
+std::optional<std::string_view> View(const std::optional<std::string>& s) {
+  if (!s) return std::nullopt;
+  return std::string_view(*s);
+}
+
+// A new batch's buffer starts this large (or batch.size, when smaller), so
+// that appends rarely reallocate; a huge batch.size grows as it fills.
+constexpr size_t kMaxInitialBatchBytes = 256 * 1024;
+constexpr size_t kMaxInitialBatchRecords = 512;
+
 }  // namespace
 
-void RecordAccumulator::Completions::Run() {
-  for (Item& item : items_) {
-    if (!item.cb) continue;
-    item.cb(item.md, item.error ? &*item.error : nullptr);
+Result<std::string> ProducerBatch::Encode(Compression compression, int16_t attributes) {
+  if (compression != Compression::kNone && !compressed) {
+    Result<std::string> compressed_records =
+        Compress(compression, std::string_view(buffer).substr(kRecordBatchHeaderSize));
+    if (!compressed_records.ok()) return compressed_records.status();
+    buffer.resize(kRecordBatchHeaderSize);
+    buffer.append(*compressed_records);
+    compressed = true;
   }
-  size_t finished = items_.size();
+  if (buffer.size() - kLogOverhead > static_cast<size_t>(std::numeric_limits<int32_t>::max())) {
+    return Status(ClientErrc::kInvalidRecord,
+                  "a batch of " + std::to_string(buffer.size()) + " bytes is too large");
+  }
+  RecordBatchHeader header;
+  header.attributes =
+      static_cast<int16_t>((attributes & ~kCompressionAttributeMask) |
+                           (static_cast<int16_t>(compression) & kCompressionAttributeMask));
+  header.last_offset_delta = record_count() - 1;
+  header.base_timestamp = base_timestamp;
+  header.max_timestamp = max_timestamp;
+  header.producer_id = producer_id;
+  header.producer_epoch = producer_epoch;
+  header.base_sequence = base_sequence;
+  header.record_count = record_count();
+  SealRecordBatch(buffer, header);
+  return buffer;
+}
+
+void RecordAccumulator::Completions::Run() {
+  size_t finished = 0;
+  for (Item& item : items_) {
+    const ClientError* error = item.error ? &*item.error : nullptr;
+    if (!item.batch) {
+      if (item.cb) item.cb(item.md, error);
+      ++finished;
+      continue;
+    }
+    // One RecordMetadata for the whole batch, updated record by record.
+    ProducerBatch& batch = *item.batch;
+    RecordMetadata md{.topic = batch.tp.topic, .partition = batch.tp.partition};
+    for (size_t i = 0; i < batch.records.size(); ++i) {
+      ProducerBatch::PendingRecord& r = batch.records[i];
+      md.offset = error == nullptr && item.base_offset >= 0
+                      ? item.base_offset + static_cast<int64_t>(i)
+                      : -1;
+      md.timestamp =
+          error == nullptr && item.log_append_time_ms >= 0 ? item.log_append_time_ms : r.timestamp;
+      md.serialized_key_size = r.key_size;
+      md.serialized_value_size = r.value_size;
+      if (r.callback) {
+        r.callback(md, error);
+        r.callback = nullptr;
+      }
+    }
+    finished += batch.records.size();
+  }
   items_.clear();
   if (owner_ != nullptr && finished > 0) owner_->Finished(finished);
 }
@@ -42,114 +104,155 @@ RecordMetadata RecordAccumulator::MetadataFor(const ProducerRecord& r, int32_t p
 
 bool RecordAccumulator::Append(ProducerRecord record, SendCallback callback, Completions* done) {
   if (!record.timestamp) record.timestamp = WallClockMs();
-  std::lock_guard lock(mu_);
-  ++incomplete_records_;
   done->Bind(this);
+  {
+    std::shared_lock lock(topics_mu_);
+    incomplete_records_.fetch_add(1);  // under the lock: Close() cannot slip in between
+    if (closed_) {
+      done->Add(std::move(callback), MetadataFor(record, record.partition.value_or(-1)),
+                ClientError(Status(ClientErrc::kClosed, "send after the producer was closed")));
+      return false;
+    }
+    auto it = topics_.find(record.topic);
+    if (it != topics_.end() && it->second.partition_count > 0 && it->second.waiting.empty()) {
+      return AppendLocked(it->first, it->second, record, callback, done);
+    }
+  }
+  // A topic not seen yet, or whose partition count is still unknown.
+  std::unique_lock lock(topics_mu_);
   if (closed_) {
     done->Add(std::move(callback), MetadataFor(record, record.partition.value_or(-1)),
               ClientError(Status(ClientErrc::kClosed, "send after the producer was closed")));
     return false;
   }
-  auto count = partition_counts_.find(record.topic);
-  auto waiting = waiting_.find(record.topic);
-  if (count == partition_counts_.end() || (waiting != waiting_.end() && !waiting->second.empty())) {
-    std::deque<Waiting>& queue = waiting_[record.topic];
-    bool first = queue.empty();
-    queue.push_back(Waiting{std::move(record), std::move(callback), Clock::now()});
-    return first;
+  auto it = topics_.try_emplace(record.topic).first;
+  Topic& topic = it->second;
+  if (topic.partition_count > 0 && topic.waiting.empty()) {
+    return AppendLocked(it->first, topic, record, callback, done);
   }
-  bool wake = false;
-  AppendLocked(std::move(record), std::move(callback), count->second, done, &wake);
-  return wake;
+  bool first = topic.waiting.empty();
+  topic.waiting.push_back(Waiting{std::move(record), std::move(callback), Clock::now()});
+  return first;
 }
 
-void RecordAccumulator::AppendLocked(ProducerRecord record, SendCallback callback,
-                                     int32_t partition_count, Completions* done, bool* wake) {
-  Record r{.key = std::move(record.key),
-           .value = std::move(record.value),
-           .headers = std::move(record.headers)};
-  const size_t record_bytes = EncodedRecordSize(r) + 10;  // + the deltas' worst case
+bool RecordAccumulator::AppendLocked(const std::string& name, Topic& topic, ProducerRecord& record,
+                                     SendCallback& callback, Completions* done) {
+  const int32_t partition_count = topic.partition_count;
+  RecordRef ref{.key = View(record.key), .value = View(record.value), .headers = record.headers};
+  // The deltas are not known before the batch is: at most 10 more bytes.
+  const size_t record_bytes = EncodedRecordSize(ref) + 10;
+  if (record_bytes > static_cast<size_t>(std::numeric_limits<int32_t>::max()) / 2) {
+    done->Add(std::move(callback), MetadataFor(record, record.partition.value_or(-1)),
+              ClientError(Status(ClientErrc::kInvalidRecord,
+                                 "a record of " + std::to_string(record_bytes) +
+                                     " bytes is too large for a record batch")));
+    return false;
+  }
   int32_t partition;
   if (record.partition) {
     partition = *record.partition;
     if (partition < 0 || partition >= partition_count) {
-      record.key = std::move(r.key);
-      record.value = std::move(r.value);
       done->Add(
           std::move(callback), MetadataFor(record, partition),
           ClientError(Status(ClientErrc::kInvalidRecord,
                              "partition " + std::to_string(partition) + " of " + record.topic +
                                  " is not in [0, " + std::to_string(partition_count) + ")")));
-      return;
+      return false;
     }
-  } else if (r.key) {
-    partition = KeyPartition(*r.key, partition_count);
+  } else if (record.key) {
+    partition = KeyPartition(*record.key, partition_count);
   } else {
+    std::lock_guard sticky_lock(sticky_mu_);
     partition = sticky_.Partition(record.topic, partition_count, record_bytes);
   }
 
-  TopicPartition tp{record.topic, partition};
-  PartitionQueue& q = queues_[tp];
-  RecordMetadata md{.topic = record.topic,
-                    .partition = partition,
-                    .offset = -1,
-                    .timestamp = *record.timestamp,
-                    .serialized_key_size = SizeOf(r.key),
-                    .serialized_value_size = SizeOf(r.value)};
-  Clock::time_point now = Clock::now();
-  std::shared_ptr<ProducerBatch> batch;
+  const int64_t timestamp = *record.timestamp;
+  PartitionQueue& q = *topic.partitions[static_cast<size_t>(partition)];
+  std::lock_guard lock(q.mu);
+  bool wake = false;
+  ProducerBatch* batch = nullptr;
   if (!q.batches.empty()) {
-    const auto& last = q.batches.back();
+    ProducerBatch* last = q.batches.back().get();
     if (!last->full && last->attempts == 0 && last->base_sequence == kNoSequence) batch = last;
   }
-  if (batch && !batch->records.empty() &&
-      batch->estimated_bytes + record_bytes > static_cast<size_t>(config_.batch_size)) {
+  if (batch != nullptr) {
+    ref.offset_delta = batch->record_count();
+    ref.timestamp_delta = timestamp - batch->base_timestamp;
+    if (batch->buffer.size() + EncodedRecordSize(ref) > static_cast<size_t>(config_.batch_size)) {
+      batch->full = true;
+      batch = nullptr;
+    }
+  }
+  if (batch == nullptr) {
+    auto fresh = std::make_shared<ProducerBatch>();
+    fresh->tp = TopicPartition{name, partition};
+    fresh->order = q.next_order++;
+    fresh->created = Clock::now();
+    fresh->base_timestamp = timestamp;
+    const size_t capacity = std::max(
+        kRecordBatchHeaderSize + record_bytes,
+        std::min(static_cast<size_t>(std::max(config_.batch_size, 0)), kMaxInitialBatchBytes));
+    fresh->buffer.reserve(capacity);
+    fresh->buffer.resize(kRecordBatchHeaderSize);
+    fresh->records.reserve(std::clamp<size_t>(capacity / record_bytes, 1, kMaxInitialBatchRecords));
+    batch = fresh.get();
+    q.batches.push_back(std::move(fresh));
+    ref.offset_delta = 0;
+    ref.timestamp_delta = 0;
+    wake = true;  // the sender must learn of its linger deadline
+  }
+  AppendRecord(batch->buffer, ref);
+  batch->records.push_back(ProducerBatch::PendingRecord{.callback = std::move(callback),
+                                                        .timestamp = timestamp,
+                                                        .key_size = SizeOf(record.key),
+                                                        .value_size = SizeOf(record.value)});
+  if (batch->max_timestamp == kNoTimestamp || timestamp > batch->max_timestamp) {
+    batch->max_timestamp = timestamp;
+  }
+  if (batch->buffer.size() >= static_cast<size_t>(config_.batch_size)) {
     batch->full = true;
-    batch = nullptr;
+    wake = true;
   }
-  if (!batch) {
-    batch = std::make_shared<ProducerBatch>();
-    batch->tp = tp;
-    batch->order = q.next_order++;
-    batch->created = now;
-    batch->base_timestamp = *record.timestamp;
-    q.batches.push_back(batch);
-    *wake = true;  // the sender must learn of its linger deadline
+  return wake;
+}
+
+RecordAccumulator::PartitionQueue* RecordAccumulator::QueueLocked(const TopicPartition& tp) const {
+  auto it = topics_.find(tp.topic);
+  if (it == topics_.end() || tp.partition < 0 ||
+      static_cast<size_t>(tp.partition) >= it->second.partitions.size()) {
+    return nullptr;
   }
-  r.offset_delta = batch->record_count();
-  r.timestamp_delta = *record.timestamp - batch->base_timestamp;
-  batch->estimated_bytes += record_bytes;
-  batch->records.push_back(std::move(r));
-  batch->callbacks.push_back(std::move(callback));
-  batch->metadata.push_back(std::move(md));
-  if (batch->estimated_bytes >= static_cast<size_t>(config_.batch_size)) {
-    batch->full = true;
-    *wake = true;
-  }
+  return it->second.partitions[static_cast<size_t>(tp.partition)].get();
 }
 
 std::vector<std::string> RecordAccumulator::TopicsAwaitingMetadata() const {
-  std::lock_guard lock(mu_);
+  std::shared_lock lock(topics_mu_);
   std::vector<std::string> out;
-  for (const auto& [topic, queue] : waiting_) {
-    if (!queue.empty()) out.push_back(topic);
+  for (const auto& [name, topic] : topics_) {
+    if (!topic.waiting.empty()) out.push_back(name);
   }
   return out;
 }
 
-void RecordAccumulator::SetPartitionCount(const std::string& topic, int32_t count,
+void RecordAccumulator::SetPartitionCount(const std::string& name, int32_t count,
                                           const ClientError* error, Completions* done) {
-  std::lock_guard lock(mu_);
+  std::unique_lock lock(topics_mu_);
   done->Bind(this);
-  if (count > 0) partition_counts_[topic] = count;
-  auto it = waiting_.find(topic);
-  if (it == waiting_.end()) return;
-  std::deque<Waiting> queue = std::move(it->second);
-  waiting_.erase(it);
-  for (Waiting& w : queue) {
+  auto it = topics_.find(name);
+  if (count <= 0 && it == topics_.end()) return;
+  if (it == topics_.end()) it = topics_.try_emplace(name).first;
+  Topic& topic = it->second;
+  if (count > 0) {
+    topic.partition_count = count;
+    while (topic.partitions.size() < static_cast<size_t>(count)) {
+      topic.partitions.push_back(std::make_unique<PartitionQueue>());
+    }
+  }
+  std::deque<Waiting> waiting = std::move(topic.waiting);
+  topic.waiting.clear();
+  for (Waiting& w : waiting) {
     if (count > 0) {
-      bool wake = false;
-      AppendLocked(std::move(w.record), std::move(w.callback), count, done, &wake);
+      AppendLocked(it->first, topic, w.record, w.callback, done);
     } else {
       done->Add(std::move(w.callback), MetadataFor(w.record, -1), *error);
     }
@@ -161,148 +264,172 @@ std::map<int32_t, std::vector<std::shared_ptr<ProducerBatch>>> RecordAccumulator
     const std::function<std::optional<int32_t>(const TopicPartition&)>& leader,
     const std::function<bool(int32_t node)>& node_has_room, const ProducerIdAndEpoch& pid,
     bool* need_metadata, const std::function<bool(const TopicPartition&)>& may_send) {
-  std::lock_guard lock(mu_);
+  std::shared_lock topics_lock(topics_mu_);
+  const bool flushing = flushing_.load() > 0 || closed_;
   std::map<int32_t, std::vector<std::shared_ptr<ProducerBatch>>> out;
   std::map<int32_t, bool> room;
-  for (auto& [tp, q] : queues_) {
-    if (q.batches.empty()) continue;
-    const std::shared_ptr<ProducerBatch>& head = q.batches.front();
-    if (head->attempts > 0) {
-      // A retry goes out alone, once nothing earlier is still in flight, so
-      // that the partition's batches reach the log in order.
-      if (q.in_flight > 0 || now < head->retry_at) continue;
-    } else {
-      if (q.in_flight >= config_.max_in_flight) continue;
-      bool ready = head->full || q.batches.size() > 1 || now - head->created >= config_.linger ||
-                   flushing_ > 0 || closed_;
-      if (!ready) continue;
+  for (const auto& [name, topic] : topics_) {
+    for (const auto& queue : topic.partitions) {
+      PartitionQueue& q = *queue;
+      std::lock_guard lock(q.mu);
+      if (q.batches.empty()) continue;
+      const std::shared_ptr<ProducerBatch>& head = q.batches.front();
+      if (head->attempts > 0) {
+        // A retry goes out alone, once nothing earlier is still in flight, so
+        // that the partition's batches reach the log in order.
+        if (q.in_flight > 0 || now < head->retry_at) continue;
+      } else {
+        if (q.in_flight >= config_.max_in_flight) continue;
+        bool ready =
+            head->full || q.batches.size() > 1 || now - head->created >= config_.linger || flushing;
+        if (!ready) continue;
+      }
+      const TopicPartition& tp = head->tp;
+      if (may_send && !may_send(tp)) continue;
+      std::optional<int32_t> node = leader(tp);
+      if (!node) {
+        *need_metadata = true;
+        continue;
+      }
+      auto r = room.find(*node);
+      if (r == room.end()) r = room.emplace(*node, node_has_room(*node)).first;
+      if (!r->second) continue;
+      std::shared_ptr<ProducerBatch> batch = head;
+      q.batches.pop_front();
+      batch->full = true;
+      if (pid.producer_id != kNoProducerId && batch->base_sequence == kNoSequence) {
+        batch->producer_id = pid.producer_id;
+        batch->producer_epoch = pid.epoch;
+        batch->base_sequence = q.next_sequence;
+        q.next_sequence += batch->record_count();
+      }
+      ++q.in_flight;
+      in_flight_batches_.fetch_add(1);
+      out[*node].push_back(std::move(batch));
     }
-    if (may_send && !may_send(tp)) continue;
-    std::optional<int32_t> node = leader(tp);
-    if (!node) {
-      *need_metadata = true;
-      continue;
-    }
-    auto r = room.find(*node);
-    if (r == room.end()) r = room.emplace(*node, node_has_room(*node)).first;
-    if (!r->second) continue;
-    std::shared_ptr<ProducerBatch> batch = head;
-    q.batches.pop_front();
-    batch->full = true;
-    if (pid.producer_id != kNoProducerId && batch->base_sequence == kNoSequence) {
-      batch->producer_id = pid.producer_id;
-      batch->producer_epoch = pid.epoch;
-      batch->base_sequence = q.next_sequence;
-      q.next_sequence += batch->record_count();
-    }
-    ++q.in_flight;
-    ++in_flight_batches_;
-    out[*node].push_back(std::move(batch));
   }
   return out;
 }
 
 std::vector<TopicPartition> RecordAccumulator::QueuedPartitions() const {
-  std::lock_guard lock(mu_);
+  std::shared_lock topics_lock(topics_mu_);
   std::vector<TopicPartition> out;
-  for (const auto& [tp, q] : queues_) {
-    if (!q.batches.empty()) out.push_back(tp);
+  for (const auto& [name, topic] : topics_) {
+    for (size_t p = 0; p < topic.partitions.size(); ++p) {
+      std::lock_guard lock(topic.partitions[p]->mu);
+      if (!topic.partitions[p]->batches.empty()) {
+        out.push_back(TopicPartition{name, static_cast<int32_t>(p)});
+      }
+    }
   }
   return out;
 }
 
 std::optional<Clock::time_point> RecordAccumulator::NextDeadline(Clock::time_point now) const {
-  std::lock_guard lock(mu_);
+  std::shared_lock topics_lock(topics_mu_);
+  const bool flushing = flushing_.load() > 0 || closed_;
   std::optional<Clock::time_point> next;
   auto consider = [&](Clock::time_point t) {
     if (!next || t < *next) next = t;
   };
-  for (const auto& [tp, q] : queues_) {
-    if (q.batches.empty()) continue;
-    const auto& head = q.batches.front();
-    consider(head->created + config_.delivery_timeout);
-    if (head->attempts > 0) {
-      if (q.in_flight == 0) consider(head->retry_at);
-    } else if (q.in_flight < config_.max_in_flight) {
-      bool ready = head->full || q.batches.size() > 1 || flushing_ > 0 || closed_;
-      consider(ready ? now : head->created + config_.linger);
+  for (const auto& [name, topic] : topics_) {
+    for (const auto& queue : topic.partitions) {
+      const PartitionQueue& q = *queue;
+      std::lock_guard lock(q.mu);
+      if (q.batches.empty()) continue;
+      const auto& head = q.batches.front();
+      consider(head->created + config_.delivery_timeout);
+      if (head->attempts > 0) {
+        if (q.in_flight == 0) consider(head->retry_at);
+      } else if (q.in_flight < config_.max_in_flight) {
+        bool ready = head->full || q.batches.size() > 1 || flushing;
+        consider(ready ? now : head->created + config_.linger);
+      }
     }
-  }
-  for (const auto& [topic, queue] : waiting_) {
-    if (!queue.empty()) consider(queue.front().since + config_.max_block);
+    if (!topic.waiting.empty()) consider(topic.waiting.front().since + config_.max_block);
   }
   return next;
 }
 
 void RecordAccumulator::Complete(const std::shared_ptr<ProducerBatch>& batch, int64_t base_offset,
                                  int64_t log_append_time_ms, Completions* done) {
-  std::lock_guard lock(mu_);
   done->Bind(this);
-  PartitionQueue& q = queues_[batch->tp];
-  --q.in_flight;
-  --in_flight_batches_;
-  if (batch->base_sequence != kNoSequence) {
-    q.last_acked_sequence = std::max(q.last_acked_sequence, batch->last_sequence());
+  {
+    std::shared_lock topics_lock(topics_mu_);
+    PartitionQueue* q = QueueLocked(batch->tp);
+    assert(q != nullptr);
+    std::lock_guard lock(q->mu);
+    --q->in_flight;
+    if (batch->base_sequence != kNoSequence) {
+      q->last_acked_sequence = std::max(q->last_acked_sequence, batch->last_sequence());
+    }
   }
-  for (size_t i = 0; i < batch->records.size(); ++i) {
-    RecordMetadata md = batch->metadata[i];
-    md.offset = base_offset >= 0 ? base_offset + static_cast<int64_t>(i) : -1;
-    if (log_append_time_ms >= 0) md.timestamp = log_append_time_ms;
-    done->Add(std::move(batch->callbacks[i]), std::move(md), std::nullopt);
-  }
+  in_flight_batches_.fetch_sub(1);
+  done->AddBatch(batch, base_offset, log_append_time_ms, std::nullopt);
 }
 
 void RecordAccumulator::Reenqueue(const std::shared_ptr<ProducerBatch>& batch,
                                   Clock::time_point retry_at) {
-  std::lock_guard lock(mu_);
-  PartitionQueue& q = queues_[batch->tp];
-  --q.in_flight;
-  --in_flight_batches_;
+  std::shared_lock topics_lock(topics_mu_);
+  PartitionQueue* q = QueueLocked(batch->tp);
+  assert(q != nullptr);
+  std::lock_guard lock(q->mu);
+  --q->in_flight;
+  in_flight_batches_.fetch_sub(1);
   batch->retry_at = retry_at;
-  auto pos = std::find_if(q.batches.begin(), q.batches.end(),
+  auto pos = std::find_if(q->batches.begin(), q->batches.end(),
                           [&](const auto& b) { return b->order > batch->order; });
-  q.batches.insert(pos, batch);
+  q->batches.insert(pos, batch);
 }
 
 void RecordAccumulator::Fail(const std::shared_ptr<ProducerBatch>& batch, const ClientError& error,
                              Completions* done) {
-  std::lock_guard lock(mu_);
   done->Bind(this);
-  PartitionQueue& q = queues_[batch->tp];
-  --q.in_flight;
-  --in_flight_batches_;
-  for (size_t i = 0; i < batch->records.size(); ++i) {
-    done->Add(std::move(batch->callbacks[i]), batch->metadata[i], error);
+  {
+    std::shared_lock topics_lock(topics_mu_);
+    PartitionQueue* q = QueueLocked(batch->tp);
+    assert(q != nullptr);
+    std::lock_guard lock(q->mu);
+    --q->in_flight;
   }
+  in_flight_batches_.fetch_sub(1);
+  done->AddBatch(batch, -1, -1, error);
 }
 
 bool RecordAccumulator::Expire(Clock::time_point now, Completions* done) {
-  std::lock_guard lock(mu_);
   done->Bind(this);
   bool had_sequence = false;
-  for (auto& [tp, q] : queues_) {
-    while (!q.batches.empty() && now - q.batches.front()->created >= config_.delivery_timeout) {
-      std::shared_ptr<ProducerBatch> batch = q.batches.front();
-      q.batches.pop_front();
-      had_sequence |= batch->base_sequence != kNoSequence;
-      ClientError error(
-          Status(ClientErrc::kTimedOut, "expiring " + std::to_string(batch->records.size()) +
-                                            " record(s) for " + tp.topic + "-" +
-                                            std::to_string(tp.partition) + ": " +
-                                            std::to_string(config_.delivery_timeout.count()) +
-                                            " ms has passed since batch creation"));
-      for (size_t i = 0; i < batch->records.size(); ++i) {
-        done->Add(std::move(batch->callbacks[i]), batch->metadata[i], error);
+  bool any_waiting = false;
+  {
+    std::shared_lock topics_lock(topics_mu_);
+    for (const auto& [name, topic] : topics_) {
+      any_waiting |= !topic.waiting.empty();
+      for (size_t p = 0; p < topic.partitions.size(); ++p) {
+        PartitionQueue& q = *topic.partitions[p];
+        std::lock_guard lock(q.mu);
+        while (!q.batches.empty() && now - q.batches.front()->created >= config_.delivery_timeout) {
+          std::shared_ptr<ProducerBatch> batch = std::move(q.batches.front());
+          q.batches.pop_front();
+          had_sequence |= batch->base_sequence != kNoSequence;
+          ClientError error(Status(ClientErrc::kTimedOut,
+                                   "expiring " + std::to_string(batch->records.size()) +
+                                       " record(s) for " + name + "-" + std::to_string(p) + ": " +
+                                       std::to_string(config_.delivery_timeout.count()) +
+                                       " ms has passed since batch creation"));
+          done->AddBatch(std::move(batch), -1, -1, std::move(error));
+        }
       }
     }
   }
-  for (auto& [topic, queue] : waiting_) {
-    while (!queue.empty() && now - queue.front().since >= config_.max_block) {
-      Waiting w = std::move(queue.front());
-      queue.pop_front();
+  if (!any_waiting) return had_sequence;
+  std::unique_lock topics_lock(topics_mu_);
+  for (auto& [name, topic] : topics_) {
+    while (!topic.waiting.empty() && now - topic.waiting.front().since >= config_.max_block) {
+      Waiting w = std::move(topic.waiting.front());
+      topic.waiting.pop_front();
       done->Add(std::move(w.callback), MetadataFor(w.record, -1),
                 ClientError(Status(ClientErrc::kTimedOut,
-                                   "topic " + topic + " not present in metadata after " +
+                                   "topic " + name + " not present in metadata after " +
                                        std::to_string(config_.max_block.count()) + " ms")));
     }
   }
@@ -310,81 +437,76 @@ bool RecordAccumulator::Expire(Clock::time_point now, Completions* done) {
 }
 
 bool RecordAccumulator::FailAll(const ClientError& error, Completions* done) {
-  std::lock_guard lock(mu_);
+  std::unique_lock topics_lock(topics_mu_);
   done->Bind(this);
   bool had_sequence = false;
-  for (auto& [tp, q] : queues_) {
-    for (auto& batch : q.batches) {
-      had_sequence |= batch->base_sequence != kNoSequence;
-      for (size_t i = 0; i < batch->records.size(); ++i) {
-        done->Add(std::move(batch->callbacks[i]), batch->metadata[i], error);
+  for (auto& [name, topic] : topics_) {
+    for (const auto& queue : topic.partitions) {
+      std::lock_guard lock(queue->mu);
+      for (auto& batch : queue->batches) {
+        had_sequence |= batch->base_sequence != kNoSequence;
+        done->AddBatch(std::move(batch), -1, -1, error);
       }
+      queue->batches.clear();
     }
-    q.batches.clear();
-  }
-  for (auto& [topic, queue] : waiting_) {
-    for (Waiting& w : queue) {
+    for (Waiting& w : topic.waiting) {
       done->Add(std::move(w.callback), MetadataFor(w.record, -1), error);
     }
+    topic.waiting.clear();
   }
-  waiting_.clear();
   return had_sequence;
 }
 
 bool RecordAccumulator::IsNextSequence(const TopicPartition& tp, int32_t base_sequence) const {
-  std::lock_guard lock(mu_);
-  auto it = queues_.find(tp);
-  int32_t last = it == queues_.end() ? -1 : it->second.last_acked_sequence;
+  std::shared_lock topics_lock(topics_mu_);
+  int32_t last = -1;
+  if (PartitionQueue* q = QueueLocked(tp)) {
+    std::lock_guard lock(q->mu);
+    last = q->last_acked_sequence;
+  }
   return base_sequence == last + 1;
 }
 
 void RecordAccumulator::ResetSequences() {
-  std::lock_guard lock(mu_);
-  for (auto& [tp, q] : queues_) {
-    q.next_sequence = 0;
-    q.last_acked_sequence = -1;
-    for (auto& batch : q.batches) {
-      batch->base_sequence = kNoSequence;
-      batch->producer_id = kNoProducerId;
-      batch->producer_epoch = kNoProducerEpoch;
+  std::shared_lock topics_lock(topics_mu_);
+  for (const auto& [name, topic] : topics_) {
+    for (const auto& queue : topic.partitions) {
+      std::lock_guard lock(queue->mu);
+      queue->next_sequence = 0;
+      queue->last_acked_sequence = -1;
+      for (auto& batch : queue->batches) {
+        batch->base_sequence = kNoSequence;
+        batch->producer_id = kNoProducerId;
+        batch->producer_epoch = kNoProducerEpoch;
+      }
     }
   }
 }
 
-void RecordAccumulator::BeginFlush() {
-  std::lock_guard lock(mu_);
-  ++flushing_;
-}
+void RecordAccumulator::BeginFlush() { flushing_.fetch_add(1); }
 
-void RecordAccumulator::EndFlush() {
-  std::lock_guard lock(mu_);
-  --flushing_;
-}
+void RecordAccumulator::EndFlush() { flushing_.fetch_sub(1); }
 
 void RecordAccumulator::AwaitAllCompleted() {
-  std::unique_lock lock(mu_);
-  all_completed_.wait(lock, [this] { return incomplete_records_ == 0; });
+  std::unique_lock lock(completed_mu_);
+  all_completed_.wait(lock, [this] { return incomplete_records_.load() == 0; });
 }
 
 void RecordAccumulator::Close() {
-  std::lock_guard lock(mu_);
+  std::unique_lock lock(topics_mu_);
   closed_ = true;
 }
 
 void RecordAccumulator::Finished(size_t records) {
-  std::lock_guard lock(mu_);
-  incomplete_records_ -= records;
-  if (incomplete_records_ == 0) all_completed_.notify_all();
+  if (incomplete_records_.fetch_sub(records) != records) return;
+  // The waiter checks the count under completed_mu_: taking it here means
+  // it cannot miss this notification.
+  std::lock_guard lock(completed_mu_);
+  all_completed_.notify_all();
 }
 
-size_t RecordAccumulator::in_flight_batches() const {
-  std::lock_guard lock(mu_);
-  return in_flight_batches_;
-}
+size_t RecordAccumulator::in_flight_batches() const { return in_flight_batches_.load(); }
 
-bool RecordAccumulator::empty() const {
-  std::lock_guard lock(mu_);
-  return incomplete_records_ == 0;
-}
+bool RecordAccumulator::empty() const { return incomplete_records_.load() == 0; }
 
 }  // namespace brook::client

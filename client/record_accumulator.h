@@ -1,10 +1,14 @@
 // client/record_accumulator.h
 //
 // Records waiting to be sent, in per-partition queues of batches. send()
-// appends: the record joins the last open batch of its partition, or a new
-// one when that is full (batch.size, uncompressed) or absent. A batch is
-// ready once full, linger.ms old, or when someone flushes. The sender drains
-// ready batches (one per partition per request), and hands each back as
+// appends: the record is encoded straight into the last open batch of its
+// partition (varint framing, protocol/record.h), or into a new one when that
+// is full (batch.size, uncompressed) or absent; its callback, timestamp and
+// sizes go into the batch's vector beside it, and its RecordMetadata is only
+// built when the batch completes. A batch is ready once full, linger.ms old,
+// or when someone flushes. The sender drains ready batches (one per partition
+// per request), closes them (compression, then the header and CRC, once per
+// attempt: retries may carry a new sequence), and hands each back as
 // completed, to retry (it goes back in front, in its original order), or
 // failed.
 //
@@ -23,6 +27,7 @@
 // which partitions have batches waiting.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -33,6 +38,7 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <shared_mutex>
 #include <string>
 #include <vector>
 
@@ -40,22 +46,36 @@
 #include "client/partitioner.h"
 #include "client/producer_record.h"
 #include "client/topic_partition.h"
+#include "protocol/base/status.h"
+#include "protocol/compression.h"
 #include "protocol/record_batch.h"
 
 namespace brook::client {
 
 using Clock = std::chrono::steady_clock;
 
-// One batch for one partition. Owned by the accumulator while queued and by
-// the sender while in flight.
+// One batch for one partition. Owned by the accumulator while queued (appends
+// hold its partition's lock) and by the sender once drained, when it is
+// closed to appends for good.
 struct ProducerBatch {
+  // What the completion of one record needs besides the batch.
+  struct PendingRecord {
+    SendCallback callback;
+    int64_t timestamp = 0;  // CreateTime
+    int32_t key_size = -1;
+    int32_t value_size = -1;
+  };
+
   TopicPartition tp;
   uint64_t order = 0;  // creation order within the partition
-  std::vector<Record> records;
-  std::vector<SendCallback> callbacks;   // one per record
-  std::vector<RecordMetadata> metadata;  // one per record: sizes and timestamps
+  // kRecordBatchHeaderSize bytes of room for the header, then the records as
+  // AppendRecord encodes them; replaced by the codec's output at the first
+  // Encode() when compressed.
+  std::string buffer;
+  std::vector<PendingRecord> records;  // one per record, in offset order
   int64_t base_timestamp = 0;
-  size_t estimated_bytes = kRecordBatchHeaderSize;
+  int64_t max_timestamp = kNoTimestamp;
+  bool compressed = false;  // buffer holds the compressed records
   Clock::time_point created{};
   bool full = false;  // closed to appends
   int attempts = 0;   // sends so far
@@ -68,6 +88,12 @@ struct ProducerBatch {
   int32_t last_sequence() const {
     return base_sequence == kNoSequence ? kNoSequence : base_sequence + record_count() - 1;
   }
+  // The batch's bytes for one attempt: compresses the records the first time
+  // (`compression` must be the same on every call), then writes the header
+  // (`attributes` besides the codec; the producer id, epoch and sequence as
+  // they are now) and the CRC. REQUIRES: drained (no more appends).
+  // Errors: the codec's.
+  Result<std::string> Encode(Compression compression, int16_t attributes);
 };
 
 // The producer id and epoch batches are drained under; pid -1: none.
@@ -76,11 +102,16 @@ struct ProducerIdAndEpoch {
   int16_t epoch = kNoProducerEpoch;
 };
 
-// Thread-safe: every method takes mu_. Callbacks are never run under mu_:
-// methods that complete records return them as a Completions to run.
+// Thread-safe. Locks: topics_mu_ guards the topic table (shared for appends
+// and the sender's walks, exclusive to add topics or partitions and for the
+// records waiting for metadata), and each partition's queue has its own
+// mutex, taken inside it: send() threads appending to different partitions
+// never wait for one another, and the sender holds a partition only to look
+// at or pop its head. Callbacks are never run under a lock: methods that
+// complete records return them as a Completions to run.
 class RecordAccumulator {
  public:
-  // Records to complete, run by Run() outside the lock; a record counts as
+  // Records to complete, run by Run() outside the locks; a record counts as
   // incomplete (flush() waits for it) until its callback has returned.
   class Completions {
    public:
@@ -89,16 +120,29 @@ class RecordAccumulator {
     Completions& operator=(const Completions&) = delete;
     ~Completions() { Run(); }
     void Bind(RecordAccumulator* owner) { owner_ = owner; }
+    // One record that never joined a batch.
     void Add(SendCallback cb, RecordMetadata md, std::optional<ClientError> error) {
-      items_.push_back(Item{std::move(cb), std::move(md), std::move(error)});
+      items_.push_back(Item{.cb = std::move(cb), .md = std::move(md), .error = std::move(error)});
+    }
+    // Every record of `batch`: acknowledged at `base_offset` (-1: unknown)
+    // when `error` is empty, else failed with it.
+    void AddBatch(std::shared_ptr<ProducerBatch> batch, int64_t base_offset,
+                  int64_t log_append_time_ms, std::optional<ClientError> error) {
+      items_.push_back(Item{.batch = std::move(batch),
+                            .base_offset = base_offset,
+                            .log_append_time_ms = log_append_time_ms,
+                            .error = std::move(error)});
     }
     void Run();
     bool empty() const { return items_.empty(); }
 
    private:
     struct Item {
+      std::shared_ptr<ProducerBatch> batch;  // null: one record, `cb` and `md`
       SendCallback cb;
       RecordMetadata md;
+      int64_t base_offset = -1;
+      int64_t log_append_time_ms = -1;
       std::optional<ClientError> error;
     };
     std::vector<Item> items_;
@@ -169,34 +213,46 @@ class RecordAccumulator {
 
  private:
   struct PartitionQueue {
-    std::deque<std::shared_ptr<ProducerBatch>> batches;
-    int in_flight = 0;
-    uint64_t next_order = 0;
-    int32_t next_sequence = 0;
-    int32_t last_acked_sequence = -1;
+    mutable std::mutex mu;
+    std::deque<std::shared_ptr<ProducerBatch>> batches;  // guarded by mu
+    int in_flight = 0;                                   // guarded by mu
+    uint64_t next_order = 0;                             // guarded by mu
+    int32_t next_sequence = 0;                           // guarded by mu
+    int32_t last_acked_sequence = -1;                    // guarded by mu
   };
   struct Waiting {
     ProducerRecord record;
     SendCallback callback;
     Clock::time_point since;
   };
+  struct Topic {
+    int32_t partition_count = 0;  // 0: not known yet
+    // One per partition ever known (a count only grows); never removed, so
+    // a queue may be used after topics_mu_ is released.
+    std::vector<std::unique_ptr<PartitionQueue>> partitions;
+    std::deque<Waiting> waiting;  // records waiting for the partition count
+  };
 
-  void AppendLocked(ProducerRecord record, SendCallback callback, int32_t partition_count,
-                    Completions* done, bool* wake);
-  void Finished(size_t records);  // takes mu_
+  // REQUIRES: topics_mu_ held (either way) and topic.partition_count > 0.
+  bool AppendLocked(const std::string& name, Topic& topic, ProducerRecord& record,
+                    SendCallback& callback, Completions* done);
+  // The queue of `tp`, or null when its topic or partition is unknown.
+  // REQUIRES: topics_mu_ held.
+  PartitionQueue* QueueLocked(const TopicPartition& tp) const;
+  void Finished(size_t records);
   static RecordMetadata MetadataFor(const ProducerRecord& r, int32_t partition);
 
   const ClientConfig config_;
-  mutable std::mutex mu_;
+  mutable std::shared_mutex topics_mu_;
+  std::map<std::string, Topic, std::less<>> topics_;  // guarded by topics_mu_
+  bool closed_ = false;                               // guarded by topics_mu_
+  std::mutex sticky_mu_;
+  StickyPartitioner sticky_;  // guarded by sticky_mu_
+  std::atomic<size_t> incomplete_records_{0};
+  std::atomic<size_t> in_flight_batches_{0};
+  std::atomic<int> flushing_{0};
+  std::mutex completed_mu_;  // pairs with all_completed_
   std::condition_variable all_completed_;
-  StickyPartitioner sticky_;                                         // guarded by mu_
-  std::map<std::string, int32_t, std::less<>> partition_counts_;     // guarded by mu_
-  std::map<std::string, std::deque<Waiting>, std::less<>> waiting_;  // guarded by mu_
-  std::map<TopicPartition, PartitionQueue> queues_;                  // guarded by mu_
-  size_t incomplete_records_ = 0;                                    // guarded by mu_
-  size_t in_flight_batches_ = 0;                                     // guarded by mu_
-  int flushing_ = 0;                                                 // guarded by mu_
-  bool closed_ = false;                                              // guarded by mu_
 };
 
 }  // namespace brook::client

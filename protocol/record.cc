@@ -14,17 +14,24 @@ namespace {
 using wire::VarintSize;
 using wire::VarlongSize;
 
-size_t NullableBytesSize(const std::optional<std::string>& b) {
+size_t NullableBytesSize(std::optional<std::string_view> b) {
   if (!b) return VarintSize(-1);
   return VarintSize(static_cast<int32_t>(b->size())) + b->size();
 }
 
-size_t BodySize(const Record& r) {
-  size_t n = 1 + VarlongSize(r.timestamp_delta) + VarintSize(r.offset_delta) +
-             NullableBytesSize(r.key) + NullableBytesSize(r.value) +
-             VarintSize(static_cast<int32_t>(r.headers.size()));
-  for (const RecordHeader& h : r.headers) {
-    n += VarintSize(static_cast<int32_t>(h.key.size())) + h.key.size() + NullableBytesSize(h.value);
+std::optional<std::string_view> AsView(const std::optional<std::string>& b) {
+  if (!b) return std::nullopt;
+  return std::string_view(*b);
+}
+
+// The bytes after the length prefix, for Record and RecordRef alike.
+size_t BodySize(int64_t timestamp_delta, int32_t offset_delta, std::optional<std::string_view> key,
+                std::optional<std::string_view> value, std::span<const RecordHeader> headers) {
+  size_t n = 1 + VarlongSize(timestamp_delta) + VarintSize(offset_delta) + NullableBytesSize(key) +
+             NullableBytesSize(value) + VarintSize(static_cast<int32_t>(headers.size()));
+  for (const RecordHeader& h : headers) {
+    n += VarintSize(static_cast<int32_t>(h.key.size())) + h.key.size() +
+         NullableBytesSize(AsView(h.value));
   }
   return n;
 }
@@ -39,8 +46,31 @@ uint8_t* WriteBytes(uint8_t* p, std::string_view b) {
   return p + b.size();
 }
 
-uint8_t* WriteNullableBytes(uint8_t* p, const std::optional<std::string>& b) {
+uint8_t* WriteNullableBytes(uint8_t* p, std::optional<std::string_view> b) {
   return b ? WriteBytes(p, *b) : WriteVarint(p, -1);
+}
+
+void AppendRecordParts(std::string& out, int8_t attributes, int64_t timestamp_delta,
+                       int32_t offset_delta, std::optional<std::string_view> key,
+                       std::optional<std::string_view> value,
+                       std::span<const RecordHeader> headers) {
+  const size_t body = BodySize(timestamp_delta, offset_delta, key, value, headers);
+  assert(body <= static_cast<size_t>(std::numeric_limits<int32_t>::max()));
+  const size_t start = out.size();
+  out.resize(start + VarintSize(static_cast<int32_t>(body)) + body);
+  auto* p = reinterpret_cast<uint8_t*>(out.data() + start);
+  p = WriteVarint(p, static_cast<int32_t>(body));
+  *p++ = static_cast<uint8_t>(attributes);
+  p = wire::WriteUnsignedVarint(p, wire::ZigZag64(timestamp_delta));
+  p = WriteVarint(p, offset_delta);
+  p = WriteNullableBytes(p, key);
+  p = WriteNullableBytes(p, value);
+  p = WriteVarint(p, static_cast<int32_t>(headers.size()));
+  for (const RecordHeader& h : headers) {
+    p = WriteBytes(p, h.key);
+    p = WriteNullableBytes(p, AsView(h.value));
+  }
+  assert(p == reinterpret_cast<uint8_t*>(out.data() + out.size()));
 }
 
 // Bounds-checked reads over one record; each returns false (and names the
@@ -146,28 +176,25 @@ Record RecordView::ToRecord() const {
 }
 
 size_t EncodedRecordSize(const Record& record) {
-  size_t body = BodySize(record);
+  size_t body = BodySize(record.timestamp_delta, record.offset_delta, AsView(record.key),
+                         AsView(record.value), record.headers);
+  return VarintSize(static_cast<int32_t>(body)) + body;
+}
+
+size_t EncodedRecordSize(const RecordRef& record) {
+  size_t body = BodySize(record.timestamp_delta, record.offset_delta, record.key, record.value,
+                         record.headers);
   return VarintSize(static_cast<int32_t>(body)) + body;
 }
 
 void AppendRecord(std::string& out, const Record& record) {
-  const size_t body = BodySize(record);
-  assert(body <= static_cast<size_t>(std::numeric_limits<int32_t>::max()));
-  const size_t start = out.size();
-  out.resize(start + VarintSize(static_cast<int32_t>(body)) + body);
-  auto* p = reinterpret_cast<uint8_t*>(out.data() + start);
-  p = WriteVarint(p, static_cast<int32_t>(body));
-  *p++ = static_cast<uint8_t>(record.attributes);
-  p = wire::WriteUnsignedVarint(p, wire::ZigZag64(record.timestamp_delta));
-  p = WriteVarint(p, record.offset_delta);
-  p = WriteNullableBytes(p, record.key);
-  p = WriteNullableBytes(p, record.value);
-  p = WriteVarint(p, static_cast<int32_t>(record.headers.size()));
-  for (const RecordHeader& h : record.headers) {
-    p = WriteBytes(p, h.key);
-    p = WriteNullableBytes(p, h.value);
-  }
-  assert(p == reinterpret_cast<uint8_t*>(out.data() + out.size()));
+  AppendRecordParts(out, record.attributes, record.timestamp_delta, record.offset_delta,
+                    AsView(record.key), AsView(record.value), record.headers);
+}
+
+void AppendRecord(std::string& out, const RecordRef& record) {
+  AppendRecordParts(out, record.attributes, record.timestamp_delta, record.offset_delta, record.key,
+                    record.value, record.headers);
 }
 
 Status ParseRecord(std::string_view* in, RecordView* out) {

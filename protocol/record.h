@@ -28,6 +28,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -72,11 +73,24 @@ struct RecordView {
   Record ToRecord() const;
 };
 
+// A record to encode whose key, value and headers live elsewhere (a producer
+// encodes what it was handed straight into its batch, without a Record).
+struct RecordRef {
+  int8_t attributes = 0;
+  int64_t timestamp_delta = 0;
+  int32_t offset_delta = 0;
+  std::optional<std::string_view> key;
+  std::optional<std::string_view> value;
+  std::span<const RecordHeader> headers;
+};
+
 // Bytes AppendRecord writes for `record`, its length prefix included.
 size_t EncodedRecordSize(const Record& record);
+size_t EncodedRecordSize(const RecordRef& record);
 // Appends `record`, length prefix first.
 // REQUIRES: every size fits an int32 (the encoding has no other way to say it).
 void AppendRecord(std::string& out, const Record& record);
+void AppendRecord(std::string& out, const RecordRef& record);
 
 // Parses the record at the front of `*in` and moves `*in` past it; views in
 // `*out` point into the bytes `*in` viewed. Checks every length and varint

@@ -294,6 +294,57 @@ bool RecordBatchView::HasDenseRecords(bool require_keys) const {
 }
 
 // ---------------------------------------------------------------------------
+// RecordCursor
+
+Result<RecordCursor> RecordCursor::Open(const RecordBatchView& batch,
+                                        size_t max_uncompressed_bytes) {
+  RecordCursor cursor;
+  cursor.header_ = batch.header();
+  if (batch.header().compression() == Compression::kNone) {
+    cursor.records_ = batch.records_bytes();
+    return cursor;
+  }
+  Result<std::string> records =
+      Decompress(batch.header().compression(), batch.records_bytes(), max_uncompressed_bytes);
+  if (!records.ok()) return records.status();
+  cursor.decompressed_ = std::make_unique<std::string>(std::move(records).value());
+  cursor.records_ = *cursor.decompressed_;
+  return cursor;
+}
+
+Result<const RecordView*> RecordCursor::Next() {
+  if (!error_.ok()) return error_;
+  if (index_ == header_.record_count) {
+    if (records_.empty()) return static_cast<const RecordView*>(nullptr);
+    error_ = Status(RecordBatchErrc::kRecordCountMismatch,
+                    std::to_string(records_.size()) + " bytes after the last of " +
+                        std::to_string(header_.record_count) + " records");
+    return error_;
+  }
+  if (records_.empty()) {
+    error_ = Status(RecordBatchErrc::kRecordCountMismatch,
+                    "record count " + std::to_string(header_.record_count) +
+                        " but the records end after " + std::to_string(index_));
+    return error_;
+  }
+  if (Status s = ParseRecord(&records_, &view_); !s.ok()) {
+    error_ = Status(s.code(), "record " + std::to_string(index_) + ": " + s.context());
+    return error_;
+  }
+  if (view_.offset_delta <= previous_delta_ || view_.offset_delta > header_.last_offset_delta) {
+    error_ = Status(RecordBatchErrc::kCorruptRecord,
+                    "record " + std::to_string(index_) + ": offset delta " +
+                        std::to_string(view_.offset_delta) + " after " +
+                        std::to_string(previous_delta_) + " with last offset delta " +
+                        std::to_string(header_.last_offset_delta));
+    return error_;
+  }
+  previous_delta_ = view_.offset_delta;
+  ++index_;
+  return static_cast<const RecordView*>(&view_);
+}
+
+// ---------------------------------------------------------------------------
 // RecordBatchReader
 
 Result<std::optional<RecordBatchView>> RecordBatchReader::Next() {
@@ -391,6 +442,17 @@ Result<std::string> RecordBatchBuilder::Build() && {
   WriteHeader(out.data(), h);
   StoreBe(out.data() + L::kCrc, ComputeCrc(out));
   return out;
+}
+
+void SealRecordBatch(std::span<char> batch, const RecordBatchHeader& header) {
+  assert(batch.size() >= kRecordBatchHeaderSize);
+  assert(batch.size() - kLogOverhead <= static_cast<size_t>(std::numeric_limits<int32_t>::max()));
+  RecordBatchHeader h = header;
+  h.magic = kRecordBatchMagic;
+  h.batch_length = static_cast<int32_t>(batch.size() - kLogOverhead);
+  h.crc = 0;
+  WriteHeader(batch.data(), h);
+  StoreBe(batch.data() + L::kCrc, ComputeCrc(std::string_view(batch.data(), batch.size())));
 }
 
 Result<std::string> BuildRecordBatch(const RecordBatchHeader& header, Compression compression,

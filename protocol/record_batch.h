@@ -38,6 +38,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -199,6 +200,37 @@ class RecordBatchView {
   RecordBatchHeader header_;
 };
 
+// The records of one batch, one at a time, with VisitRecords' checks, so a
+// reader can stop after any record and go on later (a consumer hands out
+// max.poll.records at a time). Views point into the batch's bytes, or into
+// the cursor's own copy of the decompressed records, and stay valid until
+// the next call (the batch's bytes must outlive the cursor). Movable.
+class RecordCursor {
+ public:
+  RecordCursor() = default;
+  // Decompresses the records (into at most `max_uncompressed_bytes`) when the
+  // batch is compressed. Errors: Decompress's.
+  static Result<RecordCursor> Open(const RecordBatchView& batch, size_t max_uncompressed_bytes);
+
+  // The next record, or null after the last one. Errors: kCorruptRecord,
+  // kRecordCountMismatch (as VisitRecords), and the same again on every
+  // later call.
+  Result<const RecordView*> Next();
+  const RecordBatchHeader& header() const { return header_; }
+  // Records the header promises that Next() has not returned yet; once 0,
+  // one more Next() checks that the batch ends there.
+  int32_t remaining() const { return header_.record_count - index_; }
+
+ private:
+  RecordBatchHeader header_;
+  std::unique_ptr<std::string> decompressed_;  // compressed batches; stable when moved
+  std::string_view records_;                   // what is left of the records section
+  int32_t index_ = 0;                          // records returned so far
+  int64_t previous_delta_ = -1;
+  RecordView view_;
+  Status error_;  // the first error, returned from then on
+};
+
 // Splits a RECORDS byte string into batches, validating each on the way. Not
 // thread-safe; the bytes must outlive the reader and the views it returns.
 class RecordBatchReader {
@@ -273,6 +305,15 @@ class RecordBatchBuilder {
   int32_t last_appended_delta_ = 0;
   int64_t largest_timestamp_delta_ = 0;
 };
+
+// Finishes a batch built in place: `batch` is kRecordBatchHeaderSize bytes of
+// room for the header, then its records (AppendRecord's bytes back to back,
+// compressed with the codec in header.attributes unless that is none). Writes
+// the header from `header` (record_count, last_offset_delta, max_timestamp
+// and the rest as given) with batch_length from batch.size(), magic 2 and the
+// CRC, so a producer that encodes records as they arrive only seals at send.
+// REQUIRES: kRecordBatchHeaderSize <= batch.size() <= INT32_MAX + kLogOverhead.
+void SealRecordBatch(std::span<char> batch, const RecordBatchHeader& header);
 
 // One batch of `records` (see RecordBatchBuilder for the fields used).
 Result<std::string> BuildRecordBatch(const RecordBatchHeader& header, Compression compression,

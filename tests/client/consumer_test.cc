@@ -12,6 +12,11 @@
 #include <stdio.h>
 #include <sys/wait.h>
 
+#include <asio/co_spawn.hpp>
+#include <asio/executor_work_guard.hpp>
+#include <asio/io_context.hpp>
+#include <asio/strand.hpp>
+#include <asio/use_future.hpp>
 #include <chrono>
 #include <fstream>
 #include <future>
@@ -23,6 +28,7 @@
 #include "client/admin.h"
 #include "client/client_error.h"
 #include "client/fetcher.h"
+#include "client/network/cluster.h"
 #include "client/producer.h"
 #include "protocol/record_batch.h"
 #include "storage/log_manager.h"
@@ -924,6 +930,102 @@ TEST_F(ConsumerTest, MaxPollIntervalLeavesTheGroupAndTheNextPollRejoins) {
   EXPECT_NE(a->group_metadata().member_id, joined.member_id);
   EXPECT_EQ(log.events, (std::vector<std::string>{"assigned 2", "lost 2", "assigned 2"}));
   EXPECT_EQ(state(), "Stable");
+}
+
+// Fetcher::in_flight() belongs to the strand; read it there.
+asio::awaitable<int> FetchesInFlight(Fetcher* fetcher) { co_return fetcher->in_flight(); }
+
+// The Fetcher on its own, its strand run by a thread here: once a response
+// is buffered, the partition is fetched again from where that response ends
+// before poll() has drained any of it, and records come back one at a time
+// (max.poll.records 1) from the middle of batches, in order, across responses.
+TEST_F(ConsumerTest, FetcherFetchesAheadWhileRecordsAreBufferedAndResumesMidBatch) {
+  CreateTopic("ahead", 1);
+  constexpr int kBatches = 4;
+  for (int b = 0; b < kBatches; ++b) {
+    Append("ahead", 0, {.values = {"v" + std::to_string(2 * b), "v" + std::to_string(2 * b + 1)}});
+  }
+  // One batch per response: a partition's first batch comes even when larger.
+  Result<ClientConfig> config = ClientConfig::FromProperties(
+      {{"bootstrap.servers", broker_->bootstrap()}, {"max.partition.fetch.bytes", "1"}});
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  asio::io_context io;
+  auto work = asio::make_work_guard(io);
+  Cluster cluster(io, *config);
+  auto strand = asio::make_strand(io);
+  Fetcher fetcher(*config, cluster, strand, [] {});
+  std::thread io_thread([&] { io.run(); });
+  auto send_requests = [&] {
+    asio::co_spawn(strand, fetcher.SendRequests(), asio::use_future).get();
+  };
+  auto in_flight = [&] {
+    return asio::co_spawn(strand, FetchesInFlight(&fetcher), asio::use_future).get();
+  };
+
+  Status refreshed = asio::co_spawn(strand, cluster.Refresh({"ahead"}), asio::use_future).get();
+  ASSERT_TRUE(refreshed.ok()) << refreshed.ToString();
+  const TopicPartition tp{"ahead", 0};
+  fetcher.Assign({tp}, /*committed_first=*/false);
+  ASSERT_TRUE(fetcher.Seek(tp, 0).ok());
+  send_requests();
+  fetcher.Wait(Clock::now() + 10s, nullptr);
+  // The first response is buffered and nothing drained: the next request
+  // for the partition goes out anyway (after the response's own coroutine
+  // ends, which the strand orders before this call).
+  send_requests();
+  EXPECT_EQ(in_flight(), 1) << "no fetch ahead while records are buffered";
+  EXPECT_EQ(fetcher.Position(tp), 0);  // fetching ahead does not move the position
+
+  std::vector<int64_t> offsets;
+  std::vector<std::string> values;
+  const Clock::time_point deadline = Clock::now() + 10s;
+  while (offsets.size() < 2 * kBatches && Clock::now() < deadline) {
+    fetcher.Wait(deadline, nullptr);
+    for (ConsumerRecord& r : fetcher.Drain(1)) {
+      offsets.push_back(r.offset);
+      values.push_back(r.value.value_or("<null>"));
+      EXPECT_EQ(fetcher.Position(tp), r.offset + 1);
+    }
+    send_requests();
+  }
+  std::vector<int64_t> want_offsets;
+  std::vector<std::string> want_values;
+  for (int i = 0; i < 2 * kBatches; ++i) {
+    want_offsets.push_back(i);
+    want_values.push_back("v" + std::to_string(i));
+  }
+  EXPECT_EQ(offsets, want_offsets);
+  EXPECT_EQ(values, want_values);
+
+  cluster.Close();  // fails what is in flight at once
+  const Clock::time_point stop_by = Clock::now() + 10s;
+  while (in_flight() > 0 && Clock::now() < stop_by) std::this_thread::yield();
+  EXPECT_EQ(in_flight(), 0);
+  work.reset();
+  io.stop();
+  io_thread.join();
+}
+
+// A seek drops what was fetched ahead: records come from the new position.
+TEST_F(ConsumerTest, SeekDiscardsRecordsFetchedAhead) {
+  CreateTopic("reseek", 1);
+  for (int b = 0; b < 20; ++b) {
+    Append("reseek", 0, {.values = {"v" + std::to_string(2 * b), "v" + std::to_string(2 * b + 1)}});
+  }
+  auto consumer = MakeConsumer({{"max.poll.records", "3"}, {"max.partition.fetch.bytes", "64"}});
+  ASSERT_NE(consumer, nullptr);
+  const TopicPartition tp{"reseek", 0};
+  consumer->assign({tp});
+  std::vector<ConsumerRecord> first = PollFor(*consumer, 3);
+  ASSERT_GE(first.size(), 3u);
+  EXPECT_EQ(first[0].offset, 0);
+  ASSERT_TRUE(consumer->seek(tp, 31).ok());
+  std::vector<ConsumerRecord> after = PollFor(*consumer, 9);
+  ASSERT_EQ(after.size(), 9u);
+  for (size_t i = 0; i < after.size(); ++i) {
+    EXPECT_EQ(after[i].offset, 31 + static_cast<int64_t>(i));
+    EXPECT_EQ(after[i].value, "v" + std::to_string(31 + i));
+  }
 }
 
 }  // namespace

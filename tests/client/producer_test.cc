@@ -11,6 +11,7 @@
 #include <chrono>
 #include <future>
 #include <map>
+#include <mutex>
 #include <thread>
 
 #include "broker/broker.h"
@@ -359,6 +360,82 @@ TEST_F(ProducerDropTest, IdempotentProducerWritesEveryRecordOnceInOrderDespiteDr
     total += stored.size();
   }
   EXPECT_EQ(total, static_cast<size_t>(kCount));
+}
+
+// Four threads send small records to four partitions at once (each appends
+// under its own partition's lock): every callback runs once, in send order
+// per partition, with metadata built at completion (offset, timestamp and
+// sizes) that matches what the broker stored; batches respect batch.size.
+TEST_F(ProducerTest, ConcurrentSendersGetOrderedCallbacksWithExactMetadata) {
+  CreateTopic("small", 4);
+  constexpr int kPerThread = 3000;
+  auto producer = MakeProducer({{"linger.ms", "5"}, {"batch.size", "2048"}});
+  ASSERT_NE(producer, nullptr);
+  struct Acked {
+    int n;
+    RecordMetadata md;
+  };
+  std::mutex mu;
+  std::map<int32_t, std::vector<Acked>> acked;  // by partition, in callback order
+  int errors = 0;
+  const int64_t t0 = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count() -
+                     60000;
+  std::vector<std::thread> senders;
+  for (int32_t t = 0; t < 4; ++t) {
+    senders.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        const int n = t * kPerThread + i;
+        ProducerRecord record{.topic = "small",
+                              .partition = t,
+                              .value = std::string(static_cast<size_t>(n % 50), 'v'),
+                              .timestamp = t0 + n};
+        if (n % 3 == 0) record.key = "k" + std::to_string(n);
+        if (n % 7 == 0) record.headers.push_back({.key = "h", .value = std::to_string(n)});
+        producer->send(std::move(record),
+                       [&, n](const RecordMetadata& md, const ClientError* error) {
+                         std::lock_guard lock(mu);
+                         if (error != nullptr && ++errors < 3) ADD_FAILURE() << error->what();
+                         acked[md.partition].push_back(Acked{n, md});
+                       });
+      }
+    });
+  }
+  for (auto& s : senders) s.join();
+  producer->flush();
+  std::lock_guard lock(mu);
+  EXPECT_EQ(errors, 0);
+  for (int32_t p = 0; p < 4; ++p) {
+    const std::vector<Acked>& got = acked[p];
+    ASSERT_EQ(got.size(), static_cast<size_t>(kPerThread)) << "partition " << p;
+    std::vector<StoredRecord> stored = ReadAll(*broker_, "small", p);
+    ASSERT_EQ(stored.size(), got.size());
+    for (size_t i = 0; i < got.size(); ++i) {
+      const int n = got[i].n;
+      const RecordMetadata& md = got[i].md;
+      ASSERT_EQ(n, p * kPerThread + static_cast<int>(i)) << "callbacks out of order";
+      EXPECT_EQ(md.topic, "small");
+      EXPECT_EQ(md.offset, static_cast<int64_t>(i));
+      EXPECT_EQ(md.timestamp, t0 + n);
+      EXPECT_EQ(md.serialized_value_size, n % 50);
+      EXPECT_EQ(md.serialized_key_size,
+                n % 3 == 0 ? static_cast<int32_t>(("k" + std::to_string(n)).size()) : -1);
+      const StoredRecord& s = stored[i];
+      EXPECT_EQ(s.offset, md.offset);
+      EXPECT_EQ(s.timestamp, md.timestamp);
+      EXPECT_EQ(s.record.value, std::string(static_cast<size_t>(n % 50), 'v'));
+      EXPECT_EQ(s.record.key.has_value(), n % 3 == 0);
+      ASSERT_EQ(s.record.headers.size(), n % 7 == 0 ? 1u : 0u);
+      if (n % 7 == 0) {
+        EXPECT_EQ(s.record.headers[0].value, std::to_string(n));
+      }
+      // A batch holds more than one record only while it fits batch.size.
+      if (s.batch.record_count > 1) {
+        EXPECT_LE(s.batch.size_in_bytes(), 2048u);
+      }
+    }
+  }
 }
 
 }  // namespace
