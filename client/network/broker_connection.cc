@@ -317,14 +317,17 @@ asio::awaitable<void> BrokerConnection::ReadLoop(std::shared_ptr<BrokerConnectio
       Shutdown(Status(ClientErrc::kBadResponse, "frame size from " + peer()));
       break;
     }
-    std::string frame(static_cast<size_t>(*size), '\0');
-    co_await asio::async_read(socket_, asio::buffer(frame),
+    // The correlation id first: it says whether a tagged-field section
+    // follows. Then the body is read into a string of its own, which the
+    // caller decodes, so a megabyte Fetch response is not copied again here.
+    unsigned char id_bytes[4];
+    co_await asio::async_read(socket_, asio::buffer(id_bytes),
                               asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
       Shutdown(Status(ClientErrc::kDisconnected, "read from " + peer() + ": " + ec.message()));
       break;
     }
-    const auto* p = reinterpret_cast<const unsigned char*>(frame.data());
+    const auto* p = id_bytes;
     int32_t correlation_id = static_cast<int32_t>((uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) |
                                                   (uint32_t{p[2]} << 8) | uint32_t{p[3]});
     auto it = pending_.find(correlation_id);
@@ -337,18 +340,44 @@ asio::awaitable<void> BrokerConnection::ReadLoop(std::shared_ptr<BrokerConnectio
     std::shared_ptr<Pending> pending = it->second;
     pending_.erase(it);
     in_flight_.fetch_sub(1);
-    std::string_view body(frame);
-    body.remove_prefix(4);
+    size_t remaining = static_cast<size_t>(*size) - sizeof(id_bytes);
+    // Header v1 ends with a tagged-field section: one zero byte in every
+    // response Kafka sends today, read on its own so the body starts clean.
+    std::string tags;
     if (ResponseHeaderVersion(pending->key, pending->flexible) >= 1) {
-      size_t tags = 0;
-      if (Status s = ParseRequestHeaderTags(body, &tags); !s.ok()) {
+      if (remaining == 0) {
         pending->Complete(Status(ClientErrc::kBadResponse, "response header from " + peer()));
         Shutdown(Status(ClientErrc::kBadResponse, "response header from " + peer()));
         break;
       }
-      body.remove_prefix(tags);
+      tags.resize(1);
+      --remaining;
+      co_await asio::async_read(socket_, asio::buffer(tags),
+                                asio::redirect_error(asio::use_awaitable, ec));
     }
-    pending->Complete(std::string(body));
+    std::string body(remaining, '\0');
+    if (!ec) {
+      co_await asio::async_read(socket_, asio::buffer(body),
+                                asio::redirect_error(asio::use_awaitable, ec));
+    }
+    if (ec) {
+      const Status lost(ClientErrc::kDisconnected, "read from " + peer() + ": " + ec.message());
+      pending->Complete(lost);
+      Shutdown(lost);
+      break;
+    }
+    if (!tags.empty() && tags[0] != 0) {
+      // Tagged fields in a response header: parse them off (never the hot path).
+      body.insert(0, tags);
+      size_t consumed = 0;
+      if (Status s = ParseRequestHeaderTags(body, &consumed); !s.ok()) {
+        pending->Complete(Status(ClientErrc::kBadResponse, "response header from " + peer()));
+        Shutdown(Status(ClientErrc::kBadResponse, "response header from " + peer()));
+        break;
+      }
+      body.erase(0, consumed);
+    }
+    pending->Complete(std::move(body));
   }
   (void)self;
 }

@@ -188,6 +188,56 @@ TEST(BrokerConnectionFallbackTest, FallsBackFromApiVersionsV3) {
   EXPECT_EQ(asked, (std::vector<int16_t>{3, 2}));
 }
 
+// A broker whose flexible response headers carry a tagged field (none is
+// defined today, but a reader must skip unknown tags): the body still decodes.
+TEST(BrokerConnectionHeaderTest, TaggedFieldsInAResponseHeaderAreSkipped) {
+  IoThread io;
+  asio::io_context server_io;
+  asio::ip::tcp::acceptor acceptor(server_io,
+                                   asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  std::thread server([&] {
+    asio::ip::tcp::socket peer(server_io);
+    acceptor.accept(peer);
+    for (int i = 0; i < 2; ++i) {
+      char size_bytes[4];
+      asio::read(peer, asio::buffer(size_bytes));
+      Result<int32_t> size = ParseFrameSize(std::string_view(size_bytes, 4), 1 << 20);
+      std::string frame(static_cast<size_t>(*size), '\0');
+      asio::read(peer, asio::buffer(frame));
+      size_t consumed = 0;
+      Result<RequestHeader> header = ParseRequestHeaderPrefix(frame, &consumed);
+      std::string out(4, '\0');
+      if (header->api_key == ApiKey::kApiVersions) {  // header v0 always
+        ApiVersionsResponse resp;
+        resp.api_keys = {{.api_key = 18, .min_version = 0, .max_version = 3},
+                         {.api_key = 3, .min_version = 0, .max_version = 12}};
+        out = EncodeResponseFrame(header->correlation_id, header->api_version, resp);
+      } else {
+        MetadataResponse resp;
+        resp.cluster_id = "tagged";
+        EncodeResponseHeader(out, header->correlation_id, 0);
+        out += std::string("\x01\x07\x02\xab\xcd", 5);  // one tagged field: tag 7, 2 bytes
+        wire::EncodeTo(out, resp, header->api_version);
+        PatchFrameSize(out);
+      }
+      asio::write(peer, asio::buffer(out));
+    }
+    char byte;
+    asio::error_code ec;
+    peer.read_some(asio::buffer(&byte, 1), ec);  // until the client closes
+  });
+  auto c = BrokerConnection::Create(
+      io.io(), ConnectionOptions{.host = "127.0.0.1", .port = acceptor.local_endpoint().port()});
+  Status connected = io.Run(c->EnsureConnected());
+  Result<MetadataResponse> resp = c->CallSync(MetadataRequest{});
+  c->Close();
+  server.join();
+  ASSERT_TRUE(connected.ok()) << connected.ToString();
+  EXPECT_EQ(c->NegotiatedVersion(ApiKey::kMetadata), 12);
+  ASSERT_TRUE(resp.ok()) << resp.status().ToString();
+  EXPECT_EQ(resp->cluster_id, "tagged");
+}
+
 TEST_F(BrokerConnectionTest, ClusterFindsLeadersAndAutoCreatesTopics) {
   Cluster cluster(io_.io(),
                   *ClientConfig::FromProperties({{"bootstrap.servers", broker_->bootstrap()}}));
