@@ -8,7 +8,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <random>
+#include <thread>
 
 #include "protocol/record_batch.h"
 #include "storage/errors.h"
@@ -379,6 +381,30 @@ TEST_F(PartitionLogTest, UnderFlushMessagesOneARollIsDurableAtOnce) {
   EXPECT_EQ(log_->recovery_point(), end);
   CrashAndReopen(LogStart{.recovery_point = end});
   EXPECT_EQ(log_->log_end_offset(), end);
+}
+
+// FlushRolled syncs without the log's lock: appends, rolls and retention
+// deleting the very segments it syncs go on meanwhile (run under TSan too).
+TEST_F(PartitionLogTest, FlushRolledRunsBesideAppendsAndRetention) {
+  config_.segment_bytes = 300;
+  config_.retention_bytes = 2000;
+  Open();
+  std::atomic<bool> done{false};
+  std::thread flusher([&] {
+    while (!done.load()) {
+      EXPECT_OK(log_->FlushRolled());
+      EXPECT_TRUE(log_->ApplyRetention().ok());
+    }
+  });
+  for (int i = 0; i < 400; ++i) MustAppend({.records = 2});
+  done.store(true);
+  flusher.join();
+  ASSERT_OK(log_->FlushRolled());
+  EXPECT_EQ(log_->log_end_offset(), 800);
+  EXPECT_LE(log_->recovery_point(), log_->log_end_offset());
+  EXPECT_GT(log_->log_start_offset(), 0);  // retention ran
+  const std::vector<std::string> values = AllValues();
+  EXPECT_EQ(values.size(), static_cast<size_t>(800 - log_->log_start_offset()));
 }
 
 TEST_F(PartitionLogTest, RetentionBytesDeletesOldSegmentsAndMovesTheStart) {
