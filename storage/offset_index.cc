@@ -42,8 +42,7 @@ void OffsetIndex::Append(int64_t offset, uint32_t position) {
   const auto relative = static_cast<uint32_t>(offset - base_offset_);
   assert(entries_.empty() ||
          (relative > entries_.back().relative_offset && position > entries_.back().position));
-  entries_.push_back({relative, position});
-  dirty_ = true;
+  entries_.Add({relative, position});
 }
 
 std::optional<OffsetIndexEntry> OffsetIndex::Lookup(int64_t offset) const {
@@ -51,31 +50,20 @@ std::optional<OffsetIndexEntry> OffsetIndex::Lookup(int64_t offset) const {
   const int64_t relative =
       std::min<int64_t>(offset - base_offset_, std::numeric_limits<uint32_t>::max());
   // First entry past the target; the one before it is the answer.
+  const std::vector<Packed>& all = entries_.entries();
   auto it =
-      std::upper_bound(entries_.begin(), entries_.end(), static_cast<uint32_t>(relative),
+      std::upper_bound(all.begin(), all.end(), static_cast<uint32_t>(relative),
                        [](uint32_t target, const Packed& e) { return target < e.relative_offset; });
-  if (it == entries_.begin()) return std::nullopt;
-  return entry(static_cast<size_t>(it - entries_.begin()) - 1);
+  if (it == all.begin()) return std::nullopt;
+  return entry(static_cast<size_t>(it - all.begin()) - 1);
 }
 
-void OffsetIndex::Truncate(int64_t offset) {
-  const size_t keep = index_file::CountBelow(entries_, base_offset_, offset);
-  if (keep == entries_.size()) return;
-  entries_.resize(keep);
-  saved_entries_ = std::min(saved_entries_, keep);
-  dirty_ = true;
-}
+void OffsetIndex::Truncate(int64_t offset) { entries_.Truncate(base_offset_, offset); }
 
-void OffsetIndex::Clear() {
-  entries_.clear();
-  saved_entries_ = 0;
-  dirty_ = true;
-}
+void OffsetIndex::Clear() { entries_.Clear(); }
 
 Status OffsetIndex::Load(const File& file, uint64_t log_size) {
-  entries_.clear();
-  saved_entries_ = 0;
-  dirty_ = true;
+  entries_.Clear();
   Result<std::string> read = index_file::ReadWholeEntries(file, kEntrySize, "offset index");
   if (!read.ok()) return read.status();
   const std::string& bytes = *read;
@@ -96,34 +84,15 @@ Status OffsetIndex::Load(const File& file, uint64_t log_size) {
     }
     loaded.push_back(e);
   }
-  entries_ = std::move(loaded);
-  saved_entries_ = entries_.size();
-  dirty_ = false;
+  entries_.Loaded(std::move(loaded));
   return Status::Ok();
 }
 
 Status OffsetIndex::Save(File& file) {
-  if (!dirty_) return Status::Ok();
-  // Unknown contents (a failed earlier save, someone else's bytes): rewrite it all.
-  if (file.size() < saved_entries_ * kEntrySize) saved_entries_ = 0;
-  const size_t from = saved_entries_;
-  saved_entries_ = 0;  // until this save succeeds
-  if (file.size() != from * kEntrySize) {
-    if (Status s = file.Truncate(from * kEntrySize); !s.ok()) return s;
-  }
-  std::string bytes;
-  bytes.reserve((entries_.size() - from) * kEntrySize);
-  for (size_t i = from; i < entries_.size(); ++i) {
-    PutBe32(bytes, entries_[i].relative_offset);
-    PutBe32(bytes, entries_[i].position);
-  }
-  if (!bytes.empty()) {
-    if (Status s = file.Append(bytes); !s.ok()) return s;
-  }
-  if (Status s = file.Sync(); !s.ok()) return s;
-  saved_entries_ = entries_.size();
-  dirty_ = false;
-  return Status::Ok();
+  return entries_.Save(file, kEntrySize, [](const Packed& e, std::string* out) {
+    PutBe32(*out, e.relative_offset);
+    PutBe32(*out, e.position);
+  });
 }
 
 }  // namespace brook::storage

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "protocol/base/status.h"
+#include "storage/index_file.h"
 
 namespace brook::storage {
 
@@ -67,7 +68,7 @@ class OffsetIndex {
   // file is cut first. Does nothing if nothing changed.
   Status Save(File& file);
   // True when the entries changed since the last Load or Save.
-  bool dirty() const { return dirty_; }
+  bool dirty() const { return entries_.dirty(); }
 
  private:
   struct Packed {
@@ -76,9 +77,7 @@ class OffsetIndex {
   };
 
   int64_t base_offset_;
-  std::vector<Packed> entries_;
-  size_t saved_entries_ = 0;  // leading entries the file is known to hold, and nothing else
-  bool dirty_ = false;
+  index_file::SavedEntries<Packed> entries_;
 };
 
 }  // namespace brook::storage

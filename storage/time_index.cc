@@ -43,35 +43,23 @@ void TimeIndex::Append(int64_t timestamp, int64_t offset) {
   const auto relative = static_cast<uint32_t>(offset - base_offset_);
   assert(entries_.empty() ||
          (timestamp > entries_.back().timestamp && relative > entries_.back().relative_offset));
-  entries_.push_back({timestamp, relative});
-  dirty_ = true;
+  entries_.Add({timestamp, relative});
 }
 
 std::optional<TimeIndexEntry> TimeIndex::Lookup(int64_t timestamp) const {
-  auto it = std::upper_bound(entries_.begin(), entries_.end(), timestamp,
+  const std::vector<Packed>& all = entries_.entries();
+  auto it = std::upper_bound(all.begin(), all.end(), timestamp,
                              [](int64_t target, const Packed& e) { return target < e.timestamp; });
-  if (it == entries_.begin()) return std::nullopt;
-  return entry(static_cast<size_t>(it - entries_.begin()) - 1);
+  if (it == all.begin()) return std::nullopt;
+  return entry(static_cast<size_t>(it - all.begin()) - 1);
 }
 
-void TimeIndex::Truncate(int64_t offset) {
-  const size_t keep = index_file::CountBelow(entries_, base_offset_, offset);
-  if (keep == entries_.size()) return;
-  entries_.resize(keep);
-  saved_entries_ = std::min(saved_entries_, keep);
-  dirty_ = true;
-}
+void TimeIndex::Truncate(int64_t offset) { entries_.Truncate(base_offset_, offset); }
 
-void TimeIndex::Clear() {
-  entries_.clear();
-  saved_entries_ = 0;
-  dirty_ = true;
-}
+void TimeIndex::Clear() { entries_.Clear(); }
 
 Status TimeIndex::Load(const File& file, int64_t last_offset) {
-  entries_.clear();
-  saved_entries_ = 0;
-  dirty_ = true;
+  entries_.Clear();
   Result<std::string> read = index_file::ReadWholeEntries(file, kEntrySize, "time index");
   if (!read.ok()) return read.status();
   const std::string& bytes = *read;
@@ -93,33 +81,15 @@ Status TimeIndex::Load(const File& file, int64_t last_offset) {
     }
     loaded.push_back(e);
   }
-  entries_ = std::move(loaded);
-  saved_entries_ = entries_.size();
-  dirty_ = false;
+  entries_.Loaded(std::move(loaded));
   return Status::Ok();
 }
 
 Status TimeIndex::Save(File& file) {
-  if (!dirty_) return Status::Ok();
-  if (file.size() < saved_entries_ * kEntrySize) saved_entries_ = 0;
-  const size_t from = saved_entries_;
-  saved_entries_ = 0;  // until this save succeeds
-  if (file.size() != from * kEntrySize) {
-    if (Status s = file.Truncate(from * kEntrySize); !s.ok()) return s;
-  }
-  std::string bytes;
-  bytes.reserve((entries_.size() - from) * kEntrySize);
-  for (size_t i = from; i < entries_.size(); ++i) {
-    PutBe(bytes, static_cast<uint64_t>(entries_[i].timestamp), 8);
-    PutBe(bytes, entries_[i].relative_offset, 4);
-  }
-  if (!bytes.empty()) {
-    if (Status s = file.Append(bytes); !s.ok()) return s;
-  }
-  if (Status s = file.Sync(); !s.ok()) return s;
-  saved_entries_ = entries_.size();
-  dirty_ = false;
-  return Status::Ok();
+  return entries_.Save(file, kEntrySize, [](const Packed& e, std::string* out) {
+    PutBe(*out, static_cast<uint64_t>(e.timestamp), 8);
+    PutBe(*out, e.relative_offset, 4);
+  });
 }
 
 }  // namespace brook::storage

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "protocol/base/status.h"
+#include "storage/index_file.h"
 
 namespace brook::storage {
 
@@ -65,7 +66,7 @@ class TimeIndex {
   // As OffsetIndex::Save: only new entries are written when the file already
   // holds the rest; syncs the file; does nothing if nothing changed.
   Status Save(File& file);
-  bool dirty() const { return dirty_; }
+  bool dirty() const { return entries_.dirty(); }
 
  private:
   struct Packed {
@@ -74,9 +75,7 @@ class TimeIndex {
   };
 
   int64_t base_offset_;
-  std::vector<Packed> entries_;
-  size_t saved_entries_ = 0;  // leading entries the file is known to hold, and nothing else
-  bool dirty_ = false;
+  index_file::SavedEntries<Packed> entries_;
 };
 
 }  // namespace brook::storage
