@@ -143,6 +143,13 @@ class Fetcher {
   // Fetches in flight.
   int in_flight() const { return in_flight_; }
 
+  // --- Any thread.
+  // Bytes of fetched records waiting for poll(), every partition's.
+  size_t buffered_bytes() const {
+    std::lock_guard lock(mu_);
+    return buffered_bytes_;
+  }
+
  private:
   // One partition's part of a Fetch response, waiting for poll(). Holds the
   // response, whose bytes the batch views point into.
