@@ -49,10 +49,11 @@ std::vector<asio::const_buffer> Buffers(const OutgoingFrame& frame) {
 }
 
 // Handles one frame (without its size prefix). nullopt: close the connection.
-asio::awaitable<std::optional<OutgoingFrame>> HandleFrame(Broker& broker, std::string_view frame,
+asio::awaitable<std::optional<OutgoingFrame>> HandleFrame(Broker& broker, std::span<char> frame,
                                                           const std::string& peer) {
+  const std::string_view view(frame.data(), frame.size());
   size_t consumed = 0;
-  Result<RequestHeader> header = ParseRequestHeaderPrefix(frame, &consumed);
+  Result<RequestHeader> header = ParseRequestHeaderPrefix(view, &consumed);
   if (!header.ok()) {
     kLog.Warn("malformed request header from ", peer, ": ", header.status().ToString());
     co_return std::nullopt;
@@ -71,14 +72,14 @@ asio::awaitable<std::optional<OutgoingFrame>> HandleFrame(Broker& broker, std::s
               peer, "; closing the connection");
     co_return std::nullopt;
   }
-  std::string_view rest = frame.substr(consumed);
+  std::span<char> rest = frame.subspan(consumed);
   if (route->IsFlexible(header->api_version)) {
     size_t tags = 0;
-    if (Status s = ParseRequestHeaderTags(rest, &tags); !s.ok()) {
+    if (Status s = ParseRequestHeaderTags(view.substr(consumed), &tags); !s.ok()) {
       kLog.Warn("malformed request header from ", peer, ": ", s.ToString());
       co_return std::nullopt;
     }
-    rest.remove_prefix(tags);
+    rest = rest.subspan(tags);
   }
   kLog.Debug(ApiName(header->api_key), " v", header->api_version, " from ", peer);
   RequestContext ctx(broker, std::move(header).value(), peer);
@@ -107,7 +108,8 @@ asio::awaitable<void> ServeConnection(Broker& broker, asio::ip::tcp::socket sock
     frame.resize(static_cast<size_t>(*size));
     co_await asio::async_read(socket, asio::buffer(frame), await_ec());
     if (ec) break;
-    std::optional<OutgoingFrame> response = co_await HandleFrame(broker, frame, peer);
+    std::optional<OutgoingFrame> response =
+        co_await HandleFrame(broker, std::span<char>(frame.data(), frame.size()), peer);
     if (!response) break;
     if (response->bytes.empty()) continue;  // requests answered with no response
     if (response->splices.empty()) {

@@ -34,12 +34,26 @@ OutgoingFrame Encode(const RequestContext& ctx, Resp response) {
 
 // An empty frame tells the connection to send nothing; nullopt closes it.
 template <typename Req, auto Handler>
-asio::awaitable<std::optional<OutgoingFrame>> Invoke(RequestContext& ctx, std::string_view body) {
-  Result<Req> req = wire::Decode<Req>(body, ctx.api_version());
+asio::awaitable<std::optional<OutgoingFrame>> Invoke(RequestContext& ctx, std::span<char> body) {
+  const std::string_view in(body.data(), body.size());
+  std::vector<std::string_view> borrowed;
+  // Produce records are not copied out of the frame (RequestContext).
+  constexpr bool kBorrow = std::is_same_v<Req, ProduceRequest>;
+  Result<Req> req = wire::Decode<Req>(in, ctx.api_version(), kBorrow ? &borrowed : nullptr);
   if (!req.ok()) {
     kLog.Warn("malformed ", ApiName(Req::kApiKey), " v", ctx.api_version(), " request from ",
               ctx.peer(), ": ", req.status().ToString(), "; closing the connection");
     co_return std::nullopt;
+  }
+  if constexpr (kBorrow) {
+    std::vector<std::span<char>> records;
+    records.reserve(borrowed.size());
+    for (std::string_view v : borrowed) {
+      // The same bytes, through the mutable frame.
+      records.emplace_back(v.data() == nullptr ? nullptr : body.data() + (v.data() - in.data()),
+                           v.size());
+    }
+    ctx.set_borrowed_records(std::move(records));
   }
   auto response = co_await Handler(ctx, std::move(req).value());
   if constexpr (IsMaybeResponse<decltype(response)>::value) {

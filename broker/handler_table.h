@@ -35,9 +35,10 @@ struct OutgoingFrame {
 inline constexpr size_t kMinSpliceBytes = 16 << 10;
 
 // Decodes the body, runs the handler and returns the whole response frame;
-// nullopt closes the connection (malformed request).
+// nullopt closes the connection (malformed request). The body is mutable and
+// outlives the call: a Produce handler appends its records in place.
 using RawHandler = asio::awaitable<std::optional<OutgoingFrame>> (*)(RequestContext& ctx,
-                                                                     std::string_view body);
+                                                                     std::span<char> body);
 
 struct Route {
   ApiKey key;

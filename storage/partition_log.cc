@@ -331,6 +331,12 @@ Status PartitionLog::AfterAppendLocked() {
 
 Result<AppendResult> PartitionLog::Append(std::string records, int32_t leader_epoch,
                                           AppendOrigin origin) {
+  return Append(std::span<char>(records.data(), records.size()), leader_epoch, origin);
+}
+
+Result<AppendResult> PartitionLog::Append(std::span<char> records_span, int32_t leader_epoch,
+                                          AppendOrigin origin) {
+  const std::string_view records(records_span.data(), records_span.size());
   std::lock_guard lock(mu_);
   if (closed_) return Status(Errc::kInvalidArgument, dir_ + " is closed");
 
@@ -389,7 +395,7 @@ Result<AppendResult> PartitionLog::Append(std::string records, int32_t leader_ep
   if (config_.timestamp_type == TimestampSource::kLogAppendTime) result.log_append_time_ms = now_ms;
   Status appended = for_each_batch([&](size_t position, size_t size,
                                        const RecordBatchHeader& produced) -> Status {
-    std::span<char> batch(records.data() + position, size);
+    std::span<char> batch = records_span.subspan(position, size);
     RecordBatchHeader h = produced;
     h.base_offset = active().segment->next_offset();
     h.partition_leader_epoch = leader_epoch;

@@ -28,6 +28,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -107,6 +108,10 @@ class PartitionLog {
   // sequence numbers and checks only their epoch and transaction state; a
   // transactional one opens the producer's transaction here as any other.
   Result<AppendResult> Append(std::string records, int32_t leader_epoch,
+                              AppendOrigin origin = AppendOrigin::kClient);
+  // The same, on bytes the caller owns (a request frame): the batch headers
+  // are rewritten in place there.
+  Result<AppendResult> Append(std::span<char> records, int32_t leader_epoch,
                               AppendOrigin origin = AppendOrigin::kClient);
 
   // Appends a COMMIT or ABORT marker for the producer's transaction

@@ -28,11 +28,16 @@
 // Appends that fsync (flush.messages=1) run on the blocking pool
 // (broker/blocking.h); the others on the connection's io thread.
 //
+// The records are validated and appended where they lie in the request frame
+// (RequestContext::borrowed_records), not copied out of it first.
+//
 // Not supported: per-record
 // record_errors (the message says which record), throttling.
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "broker/blocking.h"
 #include "broker/broker.h"
@@ -72,15 +77,38 @@ ErrorCode ToProduceError(const Status& s) {
   return ErrorCode::kUnknownServerError;  // ours: the caller logs it
 }
 
+// A partition's records: in the request frame (RequestContext's borrowed
+// records) or, for a request decoded the ordinary way, in the request.
+// nullopt: null records.
+using Records = std::optional<std::span<char>>;
+
+// Each partition's records, in the order the request lists the partitions.
+std::vector<Records> RecordsByPartition(const RequestContext& ctx, ProduceRequest& req) {
+  std::vector<Records> out;
+  const std::vector<std::span<char>>& borrowed = ctx.borrowed_records();
+  for (auto& topic : req.topic_data) {
+    for (auto& partition : topic.partition_data) {
+      if (!partition.records) {
+        out.emplace_back();
+      } else if (out.size() < borrowed.size()) {
+        out.emplace_back(borrowed[out.size()]);
+      } else {
+        out.emplace_back(std::span<char>(partition.records->data(), partition.records->size()));
+      }
+    }
+  }
+  return out;
+}
+
 // The first batch's header, when the bytes hold at least one.
-std::optional<RecordBatchHeader> FirstBatchHeader(const std::optional<std::string>& records) {
+std::optional<RecordBatchHeader> FirstBatchHeader(const Records& records) {
   if (!records || records->size() < kRecordBatchHeaderSize) return std::nullopt;
-  return ReadRecordBatchHeader(*records);
+  return ReadRecordBatchHeader(std::string_view(records->data(), records->size()));
 }
 
 // Kafka's ProduceRequest.validateRecords for v3+: exactly one batch, of
 // magic 2, and zstd only from v7. The log checks the batch itself.
-ErrorCode CheckRecords(const std::optional<std::string>& records, int16_t version) {
+ErrorCode CheckRecords(const Records& records, int16_t version) {
   std::optional<RecordBatchHeader> first = FirstBatchHeader(records);
   // Null, empty or too short to hold a batch: "at least one record batch".
   if (!first) return ErrorCode::kInvalidRecord;
@@ -108,11 +136,12 @@ PartitionResponse Failed(int32_t index, ErrorCode error) {
 
 PartitionResponse ProducePartition(RequestContext& ctx, const ProduceRequest& req,
                                    const std::string& topic,
-                                   ProduceRequest::PartitionProduceData& data) {
+                                   const ProduceRequest::PartitionProduceData& data,
+                                   const Records& records) {
   if (ctx.api_version() < 3) return Failed(data.index, ErrorCode::kUnsupportedVersion);
   std::shared_ptr<storage::PartitionLog> log = ctx.broker().logs().Partition(topic, data.index);
   if (!log) return Failed(data.index, ErrorCode::kUnknownTopicOrPartition);
-  if (ErrorCode e = CheckRecords(data.records, ctx.api_version()); e != ErrorCode::kNone) {
+  if (ErrorCode e = CheckRecords(records, ctx.api_version()); e != ErrorCode::kNone) {
     return Failed(data.index, e);
   }
   if (IsInternalTopic(topic)) return Failed(data.index, ErrorCode::kInvalidTopicException);
@@ -122,7 +151,7 @@ PartitionResponse ProducePartition(RequestContext& ctx, const ProduceRequest& re
   // Held until the append is done (same thread, no suspension).
   TxnVerification verified;
   if (req.transactional_id && ctx.broker().config().transaction_partition_verification) {
-    const RecordBatchHeader first = *FirstBatchHeader(data.records);
+    const RecordBatchHeader first = *FirstBatchHeader(records);
     if (first.is_transactional()) {
       verified = ctx.broker().transactions().Verify(*req.transactional_id, first.producer_id,
                                                     first.producer_epoch, topic, data.index);
@@ -130,8 +159,7 @@ PartitionResponse ProducePartition(RequestContext& ctx, const ProduceRequest& re
     }
   }
 
-  Result<storage::AppendResult> appended =
-      log->Append(std::move(*data.records), /*leader_epoch=*/0);
+  Result<storage::AppendResult> appended = log->Append(*records, /*leader_epoch=*/0);
   if (!appended.ok()) {
     PartitionResponse resp = Failed(data.index, ToProduceError(appended.status()));
     if (resp.error_code == ErrorCode::kUnknownServerError) {
@@ -156,12 +184,10 @@ bool AppendBlocks(RequestContext& ctx, const std::string& topic, int32_t partiti
 }
 
 // Kafka's ProduceRequest.hasTransactionalRecords: judged by each partition's first batch.
-bool HasTransactionalRecords(const ProduceRequest& req) {
-  for (const auto& topic : req.topic_data) {
-    for (const auto& partition : topic.partition_data) {
-      std::optional<RecordBatchHeader> first = FirstBatchHeader(partition.records);
-      if (first && first->magic == kRecordBatchMagic && first->is_transactional()) return true;
-    }
+bool HasTransactionalRecords(const std::vector<Records>& records) {
+  for (const Records& r : records) {
+    std::optional<RecordBatchHeader> first = FirstBatchHeader(r);
+    if (first && first->magic == kRecordBatchMagic && first->is_transactional()) return true;
   }
   return false;
 }
@@ -170,23 +196,26 @@ bool HasTransactionalRecords(const ProduceRequest& req) {
 
 asio::awaitable<MaybeResponse<ProduceResponse>> HandleProduce(RequestContext& ctx,
                                                               ProduceRequest req) {
+  const std::vector<Records> records = RecordsByPartition(ctx, req);
   const bool unauthorized_transactional =
-      ctx.api_version() >= 3 && !req.transactional_id && HasTransactionalRecords(req);
+      ctx.api_version() >= 3 && !req.transactional_id && HasTransactionalRecords(records);
   ProduceResponse resp;
   bool any_failed = false;
+  size_t next = 0;
   for (auto& topic : req.topic_data) {
     auto& topic_resp = resp.responses.emplace_back();
     topic_resp.name = topic.name;
     for (auto& partition : topic.partition_data) {
+      const Records& mine = records[next++];
       PartitionResponse p;
       if (unauthorized_transactional) {
         p = Failed(partition.index, ErrorCode::kTransactionalIdAuthorizationFailed);
       } else if (AppendBlocks(ctx, topic.name, partition.index)) {
         p = co_await RunBlocking<PartitionResponse>(ctx.broker().blocking_pool(), [&] {
-          return ProducePartition(ctx, req, topic.name, partition);
+          return ProducePartition(ctx, req, topic.name, partition, mine);
         });
       } else {
-        p = ProducePartition(ctx, req, topic.name, partition);
+        p = ProducePartition(ctx, req, topic.name, partition, mine);
       }
       any_failed = any_failed || p.error_code != ErrorCode::kNone;
       topic_resp.partition_responses.push_back(std::move(p));

@@ -353,7 +353,27 @@ class Decoder {
     if (n < -1) return Fail(Errc::kNegativeLength);
     Take(n, b.emplace());
   }
-  void Records(std::optional<std::string>& b) { NullableBytes(b); }
+  // Borrowing (see BorrowRecords): a non-null field decodes to an empty
+  // string and its bytes are listed as a view into the input instead.
+  void Records(std::optional<std::string>& b) {
+    if (borrowed_ == nullptr) return NullableBytes(b);
+    int64_t n = flexible_ ? static_cast<int64_t>(ReadUvarint(5)) - 1 : Fixed<int32_t>();
+    b.reset();
+    if (!ok()) return;
+    if (n == -1) {
+      borrowed_->emplace_back();
+      return;
+    }
+    if (n < -1) return Fail(Errc::kNegativeLength);
+    if (static_cast<uint64_t>(n) > remaining()) return Fail(Errc::kLengthExceedsInput);
+    b.emplace();
+    borrowed_->emplace_back(reinterpret_cast<const char*>(p_), static_cast<size_t>(n));
+    p_ += n;
+  }
+  // From now on RECORDS fields are not copied: each one (in the order they
+  // are decoded; a null one as an empty view) is appended to `*records` as a
+  // view into the input, which the caller keeps alive.
+  void BorrowRecords(std::vector<std::string_view>* records) { borrowed_ = records; }
 
   template <typename T>
   void Array(std::vector<T>& v) {
@@ -445,6 +465,7 @@ class Decoder {
   const uint8_t* begin_;
   const uint8_t* p_;
   const uint8_t* end_;
+  std::vector<std::string_view>* borrowed_ = nullptr;
   int16_t version_;
   bool flexible_;
   Errc error_{};
@@ -591,13 +612,17 @@ size_t EncodedSize(const M& m, int16_t version) {
 }
 
 // Decodes a whole message body: bytes left over are an error.
+// With `borrowed_records`, RECORDS fields are views into `in` listed there
+// (Decoder::BorrowRecords) rather than copies.
 template <typename M>
-Result<M> Decode(std::string_view in, int16_t version) {
+Result<M> Decode(std::string_view in, int16_t version,
+                 std::vector<std::string_view>* borrowed_records = nullptr) {
   if (!M::kVersions.Contains(version)) {
     return Status(Errc::kUnsupportedVersion, "version " + std::to_string(version));
   }
   M m{};
   Decoder dec(in, version, IsFlexible<M>(version));
+  if (borrowed_records != nullptr) dec.BorrowRecords(borrowed_records);
   m.Serde(dec);
   if (dec.ok() && dec.remaining() != 0) dec.Fail(Errc::kTrailingBytes);
   if (!dec.ok()) {
