@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "tests/testing/serde_testing.h"
 
@@ -63,6 +64,32 @@ TEST(ProduceRequestTest, RoundTripsEveryVersion) {
     ProduceRequest in = FullRequest(v);
     EXPECT_EQ(RoundTrip(in, v), in) << "version " << v;
     testing::ExpectEveryTruncationFails(in, v);
+  }
+}
+
+// Borrowed records are views into the input, in the order the partitions
+// are listed (a null one as an empty view); the request is otherwise the same.
+TEST(ProduceRequestTest, BorrowedRecordsAreViewsIntoTheInput) {
+  for (int16_t v : {int16_t{3}, int16_t{8}, int16_t{9}, int16_t{11}}) {
+    const ProduceRequest in = FullRequest(v);
+    const std::string bytes = wire::Encode(in, v);
+    std::vector<std::string_view> borrowed;
+    Result<ProduceRequest> out = wire::Decode<ProduceRequest>(bytes, v, &borrowed);
+    ASSERT_TRUE(out.ok()) << "v" << v << ": " << out.status().ToString();
+    ASSERT_EQ(borrowed.size(), 3u);
+    EXPECT_EQ(borrowed[0], std::string_view("\x01\x02\x03", 3));
+    EXPECT_TRUE(borrowed[0].data() >= bytes.data() &&
+                borrowed[0].data() + 3 <= bytes.data() + bytes.size());
+    EXPECT_EQ(borrowed[1].data(), nullptr);  // null records
+    EXPECT_EQ(borrowed[2], "batch");
+    EXPECT_EQ(out->topic_data[0].partition_data[0].records, std::string());  // not copied
+    EXPECT_EQ(out->topic_data[0].partition_data[1].records, std::nullopt);
+    EXPECT_EQ(out->transactional_id, in.transactional_id);
+    // Truncated input still fails cleanly.
+    for (size_t n = 0; n < bytes.size(); ++n) {
+      std::vector<std::string_view> partial;
+      EXPECT_FALSE(wire::Decode<ProduceRequest>(bytes.substr(0, n), v, &partial).ok());
+    }
   }
 }
 
