@@ -240,13 +240,19 @@ Status LogManager::Checkpoint() {
   return catalog_.PutCheckpoints(checkpoints);
 }
 
+std::vector<std::shared_ptr<PartitionLog>> LogManager::AllLogsLocked() const {
+  std::vector<std::shared_ptr<PartitionLog>> logs;
+  for (const auto& [name, entry] : topics_) {
+    logs.insert(logs.end(), entry.partitions.begin(), entry.partitions.end());
+  }
+  return logs;
+}
+
 Status LogManager::RunMaintenance() {
   std::vector<std::shared_ptr<PartitionLog>> logs;
   {
     std::lock_guard lock(mu_);
-    for (const auto& [name, entry] : topics_) {
-      logs.insert(logs.end(), entry.partitions.begin(), entry.partitions.end());
-    }
+    logs = AllLogsLocked();
   }
   Status first;
   for (const std::shared_ptr<PartitionLog>& log : logs) {
@@ -266,9 +272,7 @@ Status LogManager::FlushDue() {
   std::vector<std::shared_ptr<PartitionLog>> logs;
   {
     std::lock_guard lock(mu_);
-    for (const auto& [name, entry] : topics_) {
-      logs.insert(logs.end(), entry.partitions.begin(), entry.partitions.end());
-    }
+    logs = AllLogsLocked();
   }
   Status first;
   for (const std::shared_ptr<PartitionLog>& log : logs) {
@@ -285,9 +289,7 @@ Status LogManager::Close() {
   {
     std::lock_guard lock(mu_);
     if (closed_) return Status::Ok();
-    for (const auto& [name, entry] : topics_) {
-      logs.insert(logs.end(), entry.partitions.begin(), entry.partitions.end());
-    }
+    logs = AllLogsLocked();
   }
   Status first;
   for (const std::shared_ptr<PartitionLog>& log : logs) {

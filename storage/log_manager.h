@@ -105,6 +105,9 @@ class LogManager {
         defaults_(options.defaults),
         now_(std::move(options.now)) {}
 
+  // Every partition of every topic, for work done on each outside mu_.
+  // REQUIRES: mu_ held.
+  std::vector<std::shared_ptr<PartitionLog>> AllLogsLocked() const;
   Result<std::shared_ptr<PartitionLog>> OpenPartition(const TopicInfo& topic, int32_t partition,
                                                       LogStart start);
   static std::string PartitionDir(std::string_view topic, int32_t partition);
