@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <asio.hpp>
+#include <functional>
 #include <thread>
 
 #include "broker/broker.h"
@@ -141,18 +142,29 @@ TEST(BrokerConnectionTimeoutTest, RefusedConnectionIsDisconnected) {
   EXPECT_EQ(s.code(), ClientErrc::kDisconnected) << s.ToString();
 }
 
-// A broker that speaks ApiVersions v0-v2 only: it answers the v3 request in
-// v0 with UNSUPPORTED_VERSION, as Kafka does, then the client asks again.
-TEST(BrokerConnectionFallbackTest, FallsBackFromApiVersionsV3) {
-  IoThread io;
-  asio::io_context server_io;
-  asio::ip::tcp::acceptor acceptor(server_io,
-                                   asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
-  std::vector<int16_t> asked;
-  std::thread server([&] {
-    asio::ip::tcp::socket peer(server_io);
-    acceptor.accept(peer);
-    for (int i = 0; i < 2; ++i) {
+// A scripted peer on an ephemeral port: it accepts one connection, answers
+// `requests` requests with the frames `answer` returns for their headers,
+// then waits for the client to close.
+class ScriptedBroker {
+ public:
+  using Answer = std::function<std::string(const RequestHeader&)>;
+
+  ScriptedBroker(int requests, Answer answer)
+      : acceptor_(io_, asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)),
+        thread_([this, requests, answer = std::move(answer)] { Serve(requests, answer); }) {}
+  ~ScriptedBroker() { Join(); }
+
+  uint16_t port() const { return acceptor_.local_endpoint().port(); }
+  // Waits until the client has closed the connection.
+  void Join() {
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  void Serve(int requests, const Answer& answer) {
+    asio::ip::tcp::socket peer(io_);
+    acceptor_.accept(peer);
+    for (int i = 0; i < requests; ++i) {
       char size_bytes[4];
       asio::read(peer, asio::buffer(size_bytes));
       Result<int32_t> size = ParseFrameSize(std::string_view(size_bytes, 4), 1 << 20);
@@ -160,31 +172,44 @@ TEST(BrokerConnectionFallbackTest, FallsBackFromApiVersionsV3) {
       asio::read(peer, asio::buffer(frame));
       size_t consumed = 0;
       Result<RequestHeader> header = ParseRequestHeaderPrefix(frame, &consumed);
-      asked.push_back(header->api_version);
-      ApiVersionsResponse resp;
-      resp.api_keys = {{.api_key = 18, .min_version = 0, .max_version = 2},
-                       {.api_key = 3, .min_version = 0, .max_version = 8}};
-      int16_t version = header->api_version;
-      if (version > 2) {
-        resp.error_code = ErrorCode::kUnsupportedVersion;
-        version = 0;
-      }
-      std::string out = EncodeResponseFrame(header->correlation_id, version, resp);
-      asio::write(peer, asio::buffer(out));
+      asio::write(peer, asio::buffer(answer(*header)));
     }
     char byte;
     asio::error_code ec;
     peer.read_some(asio::buffer(&byte, 1), ec);  // until the client closes
+  }
+
+  asio::io_context io_;
+  asio::ip::tcp::acceptor acceptor_;
+  std::thread thread_;
+};
+
+// A broker that speaks ApiVersions v0-v2 only: it answers the v3 request in
+// v0 with UNSUPPORTED_VERSION, as Kafka does, then the client asks again.
+TEST(BrokerConnectionFallbackTest, FallsBackFromApiVersionsV3) {
+  IoThread io;
+  std::vector<int16_t> asked;
+  ScriptedBroker server(2, [&](const RequestHeader& header) {
+    asked.push_back(header.api_version);
+    ApiVersionsResponse resp;
+    resp.api_keys = {{.api_key = 18, .min_version = 0, .max_version = 2},
+                     {.api_key = 3, .min_version = 0, .max_version = 8}};
+    int16_t version = header.api_version;
+    if (version > 2) {
+      resp.error_code = ErrorCode::kUnsupportedVersion;
+      version = 0;
+    }
+    return EncodeResponseFrame(header.correlation_id, version, resp);
   });
-  auto c = BrokerConnection::Create(
-      io.io(), ConnectionOptions{.host = "127.0.0.1", .port = acceptor.local_endpoint().port()});
+  auto c = BrokerConnection::Create(io.io(),
+                                    ConnectionOptions{.host = "127.0.0.1", .port = server.port()});
   Status s = io.Run(c->EnsureConnected());
   EXPECT_TRUE(s.ok()) << s.ToString();
   EXPECT_EQ(c->NegotiatedVersion(ApiKey::kMetadata), 8);
   EXPECT_EQ(c->NegotiatedVersion(ApiKey::kApiVersions), 2);
   EXPECT_FALSE(c->NegotiatedVersion(ApiKey::kProduce).has_value());
   c->Close();
-  server.join();
+  server.Join();
   EXPECT_EQ(asked, (std::vector<int16_t>{3, 2}));
 }
 
@@ -192,46 +217,28 @@ TEST(BrokerConnectionFallbackTest, FallsBackFromApiVersionsV3) {
 // defined today, but a reader must skip unknown tags): the body still decodes.
 TEST(BrokerConnectionHeaderTest, TaggedFieldsInAResponseHeaderAreSkipped) {
   IoThread io;
-  asio::io_context server_io;
-  asio::ip::tcp::acceptor acceptor(server_io,
-                                   asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
-  std::thread server([&] {
-    asio::ip::tcp::socket peer(server_io);
-    acceptor.accept(peer);
-    for (int i = 0; i < 2; ++i) {
-      char size_bytes[4];
-      asio::read(peer, asio::buffer(size_bytes));
-      Result<int32_t> size = ParseFrameSize(std::string_view(size_bytes, 4), 1 << 20);
-      std::string frame(static_cast<size_t>(*size), '\0');
-      asio::read(peer, asio::buffer(frame));
-      size_t consumed = 0;
-      Result<RequestHeader> header = ParseRequestHeaderPrefix(frame, &consumed);
-      std::string out(4, '\0');
-      if (header->api_key == ApiKey::kApiVersions) {  // header v0 always
-        ApiVersionsResponse resp;
-        resp.api_keys = {{.api_key = 18, .min_version = 0, .max_version = 3},
-                         {.api_key = 3, .min_version = 0, .max_version = 12}};
-        out = EncodeResponseFrame(header->correlation_id, header->api_version, resp);
-      } else {
-        MetadataResponse resp;
-        resp.cluster_id = "tagged";
-        EncodeResponseHeader(out, header->correlation_id, 0);
-        out += std::string("\x01\x07\x02\xab\xcd", 5);  // one tagged field: tag 7, 2 bytes
-        wire::EncodeTo(out, resp, header->api_version);
-        PatchFrameSize(out);
-      }
-      asio::write(peer, asio::buffer(out));
+  ScriptedBroker server(2, [](const RequestHeader& header) {
+    if (header.api_key == ApiKey::kApiVersions) {  // header v0 always
+      ApiVersionsResponse resp;
+      resp.api_keys = {{.api_key = 18, .min_version = 0, .max_version = 3},
+                       {.api_key = 3, .min_version = 0, .max_version = 12}};
+      return EncodeResponseFrame(header.correlation_id, header.api_version, resp);
     }
-    char byte;
-    asio::error_code ec;
-    peer.read_some(asio::buffer(&byte, 1), ec);  // until the client closes
+    MetadataResponse resp;
+    resp.cluster_id = "tagged";
+    std::string out(4, '\0');
+    EncodeResponseHeader(out, header.correlation_id, 0);
+    out += std::string("\x01\x07\x02\xab\xcd", 5);  // one tagged field: tag 7, 2 bytes
+    wire::EncodeTo(out, resp, header.api_version);
+    PatchFrameSize(out);
+    return out;
   });
-  auto c = BrokerConnection::Create(
-      io.io(), ConnectionOptions{.host = "127.0.0.1", .port = acceptor.local_endpoint().port()});
+  auto c = BrokerConnection::Create(io.io(),
+                                    ConnectionOptions{.host = "127.0.0.1", .port = server.port()});
   Status connected = io.Run(c->EnsureConnected());
   Result<MetadataResponse> resp = c->CallSync(MetadataRequest{});
   c->Close();
-  server.join();
+  server.Join();
   ASSERT_TRUE(connected.ok()) << connected.ToString();
   EXPECT_EQ(c->NegotiatedVersion(ApiKey::kMetadata), 12);
   ASSERT_TRUE(resp.ok()) << resp.status().ToString();
