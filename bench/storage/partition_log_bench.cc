@@ -181,25 +181,31 @@ void Replenish(PartitionLog& log, BatchPool& pool, size_t need) {
   if (pool.left() < need) pool.Refill();
 }
 
-void BM_PartitionLogAppend(benchmark::State& state) {
-  BenchDir dir;
-  PosixFileSystem fs(dir.path());
-  std::unique_ptr<PartitionLog> log = OpenOrDie(fs, BenchConfig());
-  BatchPool pool(Batch(static_cast<size_t>(state.range(0)), Producer::kIdempotent));
+// The timed loop of the append benchmarks: one pooled batch per iteration,
+// the pool refilled and the log emptied outside the timing.
+void TimeAppends(benchmark::State& state, PartitionLog& log, BatchPool& pool) {
   for (auto _ : state) {
     if (pool.empty()) {
       state.PauseTiming();
-      Replenish(*log, pool, 1);
+      Replenish(log, pool, 1);
       state.ResumeTiming();
     }
-    Result<AppendResult> r = log->Append(pool.Take(), /*leader_epoch=*/0);
+    Result<AppendResult> r = log.Append(pool.Take(), /*leader_epoch=*/0);
     if (!r.ok()) {
       state.SkipWithError(r.status().ToString().c_str());
       break;
     }
   }
+  state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(pool.batch().size()));
+}
+
+void BM_PartitionLogAppend(benchmark::State& state) {
+  BenchDir dir;
+  PosixFileSystem fs(dir.path());
+  std::unique_ptr<PartitionLog> log = OpenOrDie(fs, BenchConfig());
+  BatchPool pool(Batch(static_cast<size_t>(state.range(0)), Producer::kIdempotent));
+  TimeAppends(state, *log, pool);
   const std::string& batch = pool.batch();
-  state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(batch.size()));
   state.counters["batch_bytes"] = static_cast<double>(batch.size());
   state.counters["vs_write"] = bench::RatioToWrite(dir.path(), batch, [&](int n) {
     Replenish(*log, pool, static_cast<size_t>(n));
@@ -218,19 +224,7 @@ void BM_PartitionLogAppendMemory(benchmark::State& state) {
   MemFileSystem fs;
   std::unique_ptr<PartitionLog> log = OpenOrDie(fs, BenchConfig());
   BatchPool pool(Batch(static_cast<size_t>(state.range(0)), Producer::kIdempotent));
-  for (auto _ : state) {
-    if (pool.empty()) {
-      state.PauseTiming();
-      Replenish(*log, pool, 1);
-      state.ResumeTiming();
-    }
-    Result<AppendResult> r = log->Append(pool.Take(), /*leader_epoch=*/0);
-    if (!r.ok()) {
-      state.SkipWithError(r.status().ToString().c_str());
-      break;
-    }
-  }
-  state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(pool.batch().size()));
+  TimeAppends(state, *log, pool);
   DieUnless(log->Close());
 }
 BENCHMARK(BM_PartitionLogAppendMemory)->Arg(1 << 10)->Arg(16 << 10);
