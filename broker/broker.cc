@@ -24,21 +24,6 @@ namespace {
 
 const Logger kLog("broker");
 
-// Completion handler for spawned coroutines: an escaped exception is a bug; log it.
-struct LogEscapedException {
-  const char* what;
-  void operator()(std::exception_ptr e) const {
-    if (!e) return;
-    try {
-      std::rethrow_exception(e);
-    } catch (const std::exception& ex) {
-      kLog.Error(what, " failed: ", ex.what());
-    } catch (...) {
-      kLog.Error(what, " failed with an unknown exception");
-    }
-  }
-};
-
 }  // namespace
 
 Broker::Broker(BrokerConfig config)
@@ -105,7 +90,7 @@ Status Broker::OpenStorage() {
       .on_offsets_markers =
           [this](std::vector<OffsetsMarker> markers) {
             asio::co_spawn(io_, ApplyOffsetsMarkers(std::move(markers)),
-                           LogEscapedException{"offsets markers"});
+                           LogEscaped{kLog, "offsets markers"});
           }});
   if (!groups_) {
     VerifyTxnPartition verify;
@@ -207,7 +192,7 @@ Status Broker::Start() {
       config_.advertised_host.empty() ? config_.listener_host : config_.advertised_host;
   advertised_port_ = config_.advertised_port == 0 ? port_ : config_.advertised_port;
 
-  asio::co_spawn(accept_strand_, Accept(), LogEscapedException{"accept loop"});
+  asio::co_spawn(accept_strand_, Accept(), LogEscaped{kLog, "accept loop"});
   groups_->Start();
   transactions_->Start();
   blocking_ = std::make_unique<asio::thread_pool>(static_cast<size_t>(config_.background_threads));
@@ -261,7 +246,7 @@ asio::awaitable<void> Broker::Accept() {
     }
     socket.set_option(asio::ip::tcp::no_delay(true), ec);
     asio::co_spawn(strand, ServeConnection(*this, std::move(socket)),
-                   LogEscapedException{"connection"});
+                   LogEscaped{kLog, "connection"});
   }
 }
 

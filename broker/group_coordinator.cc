@@ -133,17 +133,6 @@ void PlanCommits(const storage::LogManager* logs, const std::string& group_id,
   }
 }
 
-struct LogEscaped {
-  void operator()(std::exception_ptr e) const {
-    if (!e) return;
-    try {
-      std::rethrow_exception(e);
-    } catch (const std::exception& ex) {
-      kLog.Error("group sweep failed: ", ex.what());
-    }
-  }
-};
-
 }  // namespace
 
 GroupCoordinator::GroupCoordinator(asio::io_context& io, GroupCoordinatorOptions options)
@@ -152,7 +141,7 @@ GroupCoordinator::GroupCoordinator(asio::io_context& io, GroupCoordinatorOptions
 GroupCoordinator::~GroupCoordinator() { Stop(); }
 
 void GroupCoordinator::Start() {
-  asio::co_spawn(strand_, Sweep(), LogEscaped{});
+  asio::co_spawn(strand_, Sweep(), LogEscaped{kLog, "group sweep"});
   if (options_.logs == nullptr || !options_.logs->Topic(kOffsetsTopic)) return;
   // Read __consumer_offsets off the io threads; requests meanwhile get
   // COORDINATOR_LOAD_IN_PROGRESS (retriable) and come back.

@@ -58,14 +58,7 @@ asio::awaitable<std::optional<T>> Optionally(asio::awaitable<T> work) {
   co_return co_await std::move(work);
 }
 
-void LogEscaped(std::exception_ptr e) {
-  if (!e) return;
-  try {
-    std::rethrow_exception(e);
-  } catch (const std::exception& ex) {
-    kLog.Error("consumer coroutine escaped: ", ex.what());
-  }
-}
+const LogEscaped kEscaped{kLog, "consumer coroutine"};
 
 }  // namespace
 
@@ -96,7 +89,7 @@ class ConsumerCore {
 
   void Start() {
     asio::co_spawn(strand_, RunLoop(), [this](std::exception_ptr e) {
-      LogEscaped(e);
+      kEscaped(e);
       loop_done_.set_value();
     });
     io_thread_ = std::thread([this] { io_.run(); });
@@ -136,7 +129,7 @@ class ConsumerCore {
       if (callback) callback(offsets, s);
       return;
     }
-    asio::co_spawn(strand_, CommitOnce(std::move(offsets), std::move(callback)), LogEscaped);
+    asio::co_spawn(strand_, CommitOnce(std::move(offsets), std::move(callback)), kEscaped);
   }
 
   Result<std::map<TopicPartition, OffsetAndMetadata>> Committed(
@@ -378,7 +371,7 @@ class ConsumerCore {
       std::lock_guard lock(join_mu_);
       seq = ++join_seq_;
     }
-    asio::co_spawn(strand_, RunJoin(subscription_, fetcher_.Assignment(), seq), LogEscaped);
+    asio::co_spawn(strand_, RunJoin(subscription_, fetcher_.Assignment(), seq), kEscaped);
   }
 
   asio::awaitable<void> RunJoin(std::vector<std::string> topics, std::vector<TopicPartition> owned,
@@ -509,7 +502,7 @@ void ConsumerCore::MaybeAutoCommit() {
                  [](const std::map<TopicPartition, OffsetAndMetadata>&, const Status& s) {
                    if (!s.ok()) kLog.Debug("auto commit failed: ", s.ToString());
                  }),
-      LogEscaped);
+      kEscaped);
 }
 
 asio::awaitable<void> ConsumerCore::RefreshMetadata() {

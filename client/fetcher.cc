@@ -51,14 +51,7 @@ bool NeedsMetadata(ErrorCode code) {
   }
 }
 
-void LogEscaped(std::exception_ptr e) {
-  if (!e) return;
-  try {
-    std::rethrow_exception(e);
-  } catch (const std::exception& ex) {
-    kLog.Error("fetcher coroutine escaped: ", ex.what());
-  }
-}
+const LogEscaped kEscaped{kLog, "fetcher coroutine"};
 
 bool IsAbortMarker(const RecordBatchView& batch) {
   if (!batch.header().is_control() || batch.header().record_count < 1) return false;
@@ -529,7 +522,7 @@ asio::awaitable<void> Fetcher::SendRequests() {
   for (auto& [node, targets] : fetches) {
     nodes_fetching_.insert(node);
     ++in_flight_;
-    asio::co_spawn(strand_, Fetch(node, std::move(targets)), LogEscaped);
+    asio::co_spawn(strand_, Fetch(node, std::move(targets)), kEscaped);
   }
   for (auto& [key, targets] : resets) {
     co_await ResetOffsets(key.first, std::move(targets), key.second);

@@ -41,14 +41,7 @@ bool InvalidatesMembership(ErrorCode code) {
          code == ErrorCode::kUnknownMemberId;
 }
 
-void LogEscaped(std::exception_ptr e) {
-  if (!e) return;
-  try {
-    std::rethrow_exception(e);
-  } catch (const std::exception& ex) {
-    kLog.Error("group coroutine escaped: ", ex.what());
-  }
-}
+const LogEscaped kEscaped{kLog, "group coroutine"};
 
 }  // namespace
 
@@ -238,7 +231,7 @@ asio::awaitable<GroupMember::JoinOutcome> GroupMember::JoinAndSync(
       // The poll timer starts now if no poll() is running.
       last_poll_end_ns_.store(std::chrono::steady_clock::now().time_since_epoch().count());
       uint64_t token = ++heartbeat_token_;
-      asio::co_spawn(strand_, HeartbeatLoop(token), LogEscaped);
+      asio::co_spawn(strand_, HeartbeatLoop(token), kEscaped);
       kLog.Info("group ", group_id_, ": generation ", resp->generation_id, " (",
                 resp->protocol_name.value_or(""), ") as ", leader ? "leader" : "follower", " with ",
                 assignment.size(), " partition(s)");

@@ -44,14 +44,7 @@ bool IsStaleMetadata(ErrorCode code) {
   }
 }
 
-void LogEscaped(std::exception_ptr e) {
-  if (!e) return;
-  try {
-    std::rethrow_exception(e);
-  } catch (const std::exception& ex) {
-    kLog.Error("producer coroutine escaped: ", ex.what());
-  }
-}
+const LogEscaped kEscaped{kLog, "producer coroutine"};
 
 }  // namespace
 
@@ -80,7 +73,7 @@ class ProducerCore {
 
   void Start() {
     asio::co_spawn(strand_, RunSender(), [this](std::exception_ptr e) {
-      LogEscaped(e);
+      kEscaped(e);
       sender_done_.set_value();
     });
     io_thread_ = std::thread([this] { io_.run(); });
@@ -235,7 +228,7 @@ Status ProducerCore::RunTxnCall(TxnCall call, const char* name, asio::awaitable<
       result = promise->get_future().share();
       asio::co_spawn(strand_, std::move(op), [promise](std::exception_ptr e, Status s) {
         if (e) {
-          LogEscaped(e);
+          kEscaped(e);
           s = Status(ClientErrc::kClosed, "transactional call failed");
         }
         promise->set_value(std::move(s));
@@ -320,7 +313,7 @@ asio::awaitable<void> ProducerCore::RunSender() {
         for (auto& [node, batches] : by_node) {
           ++node_requests_[node];
           ++requests_in_flight_;
-          asio::co_spawn(strand_, SendProduce(node, std::move(batches)), LogEscaped);
+          asio::co_spawn(strand_, SendProduce(node, std::move(batches)), kEscaped);
         }
       }
       if (need_metadata) cluster_.RequestUpdate();
@@ -350,7 +343,7 @@ asio::awaitable<void> ProducerCore::RunSender() {
 bool ProducerCore::NodeReady(int32_t node) {
   if (ready_nodes_.count(node)) return true;
   if (connecting_nodes_.insert(node).second) {
-    asio::co_spawn(strand_, ConnectNode(node), LogEscaped);
+    asio::co_spawn(strand_, ConnectNode(node), kEscaped);
   }
   return false;
 }

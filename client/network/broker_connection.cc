@@ -69,14 +69,7 @@ std::optional<int16_t> BrokerConnection::NegotiatedVersion(ApiKey key) const {
 }
 
 void BrokerConnection::SpawnOnStrand(asio::awaitable<void> work, const char* what) {
-  asio::co_spawn(strand_, std::move(work), [what](std::exception_ptr e) {
-    if (!e) return;
-    try {
-      std::rethrow_exception(e);
-    } catch (const std::exception& ex) {
-      kLog.Error(what, " escaped: ", ex.what());
-    }
-  });
+  asio::co_spawn(strand_, std::move(work), LogEscaped{kLog, what});
 }
 
 void BrokerConnection::Close() {

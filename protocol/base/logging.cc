@@ -56,4 +56,15 @@ void Logger::Emit(LogLevel level, const std::string& message) const {
   if (sink) (*sink)(level, component_, message);
 }
 
+void LogEscaped::operator()(std::exception_ptr e) const {
+  if (!e) return;
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& ex) {
+    log.Error(what, " failed: ", ex.what());
+  } catch (...) {
+    log.Error(what, " failed with an unknown exception");
+  }
+}
+
 }  // namespace brook

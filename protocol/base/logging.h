@@ -6,6 +6,7 @@
 #pragma once
 
 #include <atomic>
+#include <exception>
 #include <functional>
 #include <sstream>
 #include <string>
@@ -66,6 +67,14 @@ class Logger {
   void Emit(LogLevel level, const std::string& message) const;
 
   std::string_view component_;
+};
+
+// Completion handler for spawned coroutines (asio::co_spawn): an exception
+// that escaped one is a bug, logged as an error on `log`, naming `what`.
+struct LogEscaped {
+  const Logger& log;
+  const char* what;
+  void operator()(std::exception_ptr e) const;
 };
 
 }  // namespace brook
