@@ -127,16 +127,18 @@ void Broker::RunMaintenance() {
     maintenance_cv_.wait_for(lock, tick, [this] { return stopping_; });
     if (stopping_) break;
     lock.unlock();
-    Status s;
-    if (Clock::now() >= next_flush) {
-      s = logs_->FlushDue();
-      if (!s.ok()) kLog.Warn("log flush: ", s.ToString());
-      next_flush = Clock::now() + milliseconds(1000);
+    const auto now = Clock::now();
+    const bool flush_due = now >= next_flush;
+    if (flush_due) {
+      Status flushed = logs_->FlushDue();
+      if (!flushed.ok()) kLog.Warn("log flush: ", flushed.ToString());
+      next_flush = now + milliseconds(1000);
     }
-    if (Clock::now() >= next_retention) {
-      s = logs_->RunMaintenance();
-      next_retention = Clock::now() + retention_interval;
-    } else {
+    Status s;
+    if (now >= next_retention) {
+      s = logs_->RunMaintenance();  // checkpoints too
+      next_retention = now + retention_interval;
+    } else if (flush_due) {
       s = logs_->Checkpoint();
     }
     if (!s.ok()) kLog.Warn("log maintenance: ", s.ToString());
