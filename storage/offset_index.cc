@@ -58,6 +58,17 @@ std::optional<OffsetIndexEntry> OffsetIndex::Lookup(int64_t offset) const {
   return entry(static_cast<size_t>(it - all.begin()) - 1);
 }
 
+std::optional<OffsetIndexEntry> OffsetIndex::LookupPosition(uint64_t position) const {
+  if (entries_.empty()) return std::nullopt;
+  const auto target =
+      static_cast<uint32_t>(std::min<uint64_t>(position, std::numeric_limits<uint32_t>::max()));
+  const std::vector<Packed>& all = entries_.entries();
+  auto it = std::upper_bound(all.begin(), all.end(), target,
+                             [](uint32_t p, const Packed& e) { return p < e.position; });
+  if (it == all.begin()) return std::nullopt;
+  return entry(static_cast<size_t>(it - all.begin()) - 1);
+}
+
 void OffsetIndex::Truncate(int64_t offset) { entries_.Truncate(base_offset_, offset); }
 
 void OffsetIndex::Clear() { entries_.Clear(); }

@@ -51,6 +51,8 @@ class OffsetIndex {
   // The last entry whose offset is <= `offset`; nullopt: none, scan from
   // position 0. O(log n).
   std::optional<OffsetIndexEntry> Lookup(int64_t offset) const;
+  // The last entry whose position is <= `position`; nullopt: none. O(log n).
+  std::optional<OffsetIndexEntry> LookupPosition(uint64_t position) const;
   // Drops every entry whose offset is >= `offset`.
   void Truncate(int64_t offset);
   // Drops every entry and forgets what the file holds: the next Save

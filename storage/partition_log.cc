@@ -16,6 +16,23 @@ namespace {
 
 const Logger kLog("storage");
 
+// Segment::Read's slice, as a FileRange in `result` when it holds at least
+// `min_range_bytes`, else read into result->records.
+Result<ReadSlice> ReadRangeOrBytes(const Segment& segment, int64_t offset, size_t max_bytes,
+                                   int64_t max_offset, size_t min_range_bytes, ReadResult* result) {
+  Result<ReadSlice> slice = segment.Read(offset, max_bytes, max_offset);
+  if (!slice.ok() || slice->empty()) return slice;
+  if (slice->size >= min_range_bytes) {
+    result->file_range = std::make_shared<const FileRange>(segment.log_file(), slice->position,
+                                                           static_cast<size_t>(slice->size));
+    return slice;
+  }
+  Result<std::string> bytes = slice->ReadBytes();
+  if (!bytes.ok()) return bytes.status();
+  result->records = std::move(*bytes);
+  return slice;
+}
+
 // A produced batch's uncompressed records may be larger than the batch; this
 // bounds what validation decompresses (Kafka's own bound is the heap).
 constexpr size_t kMaxUncompressedRecords = 256u << 20;
@@ -475,8 +492,15 @@ std::map<int64_t, PartitionLog::SegmentEntry>::const_iterator PartitionLog::Segm
   return std::prev(it);
 }
 
-Result<ReadResult> PartitionLog::Read(int64_t offset, size_t max_bytes,
-                                      IsolationLevel isolation) const {
+bool FileRange::AppendTo(std::string& out) const {
+  std::string bytes;
+  if (!file_->ReadAt(position_, size_, &bytes).ok() || bytes.size() != size_) return false;
+  out.append(bytes);
+  return true;
+}
+
+Result<ReadResult> PartitionLog::Read(int64_t offset, size_t max_bytes, IsolationLevel isolation,
+                                      size_t min_file_range_bytes) const {
   std::lock_guard lock(mu_);
   if (closed_) return Status(Errc::kInvalidArgument, dir_ + " is closed");
   const int64_t log_end = active().segment->next_offset();
@@ -500,7 +524,11 @@ Result<ReadResult> PartitionLog::Read(int64_t offset, size_t max_bytes,
     int64_t from = std::max(offset, it->first);
     if (from >= bound) break;
     if (from >= it->second.segment->next_offset()) continue;
-    Result<ReadSlice> read = it->second.segment->ReadInto(from, max_bytes, bound, &result.records);
+    const Segment& segment = *it->second.segment;
+    Result<ReadSlice> read =
+        min_file_range_bytes != kNoFileRange && segment.log_file()->native_handle() >= 0
+            ? ReadRangeOrBytes(segment, from, max_bytes, bound, min_file_range_bytes, &result)
+            : segment.ReadInto(from, max_bytes, bound, &result.records);
     if (!read.ok()) return read.status();
     if (!read->empty()) {
       slice = *read;

@@ -24,6 +24,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -35,6 +36,7 @@
 #include "protocol/base/status.h"
 #include "protocol/record.h"
 #include "protocol/record_batch.h"
+#include "protocol/wire/serde.h"
 #include "storage/aborted_txn_index.h"
 #include "storage/log_cleaner.h"
 #include "storage/log_config.h"
@@ -69,14 +71,41 @@ struct AppendResult {
   bool duplicate = false;
 };
 
+// Whole batches left in a segment's .log file, for the broker to send with
+// sendfile(2). Keeps the file open: the range stays readable after the
+// segment is deleted or compacted away.
+class FileRange final : public wire::ExternalBytes {
+ public:
+  FileRange(std::shared_ptr<const File> file, uint64_t position, size_t size)
+      : file_(std::move(file)), position_(position), size_(size) {}
+
+  size_t size() const override { return size_; }
+  int fd() const override { return file_->native_handle(); }
+  uint64_t offset() const override { return position_; }
+  bool AppendTo(std::string& out) const override;
+
+ private:
+  std::shared_ptr<const File> file_;
+  uint64_t position_;
+  size_t size_;
+};
+
 struct ReadResult {
   std::string records;  // whole batches, possibly empty
+  // Instead of `records`, when the read was asked for a file range: the
+  // batches as bytes of the segment file.
+  std::shared_ptr<const FileRange> file_range;
   int64_t high_watermark = 0;
   int64_t last_stable_offset = 0;
   int64_t log_start_offset = 0;
   // read_committed only: aborted transactions overlapping the returned range.
   std::vector<AbortedTxn> aborted;
+
+  size_t size() const { return file_range != nullptr ? file_range->size() : records.size(); }
 };
+
+// PartitionLog::Read's `min_file_range_bytes` for reads that always copy.
+inline constexpr size_t kNoFileRange = std::numeric_limits<size_t>::max();
 
 struct TimestampOffset {
   int64_t timestamp = -1;
@@ -122,8 +151,11 @@ class PartitionLog {
 
   // Whole batches from the one holding `offset`, up to `max_bytes` (at least
   // one batch), below the high watermark or, for read_committed, the last
-  // stable offset. Errors: kOffsetOutOfRange.
-  Result<ReadResult> Read(int64_t offset, size_t max_bytes, IsolationLevel isolation) const;
+  // stable offset. A read of at least `min_file_range_bytes` from a segment
+  // file with an OS descriptor comes back as a FileRange instead of bytes.
+  // Errors: kOffsetOutOfRange.
+  Result<ReadResult> Read(int64_t offset, size_t max_bytes, IsolationLevel isolation,
+                          size_t min_file_range_bytes = kNoFileRange) const;
 
   // The first record with timestamp >= `timestamp` (ListOffsets by time);
   // nullopt when every record is older.

@@ -385,23 +385,60 @@ Result<ReadSlice> Segment::Read(int64_t offset, size_t max_bytes, int64_t max_of
     if (!header.ok()) return header.status();
     if (!header->has_value()) break;
     const RecordBatchHeader& h = **header;
-    if (slice.base_offset < 0) {
-      if (h.next_offset() <= offset) continue;  // before the one holding `offset`
-      slice.position = position;
-      if (h.base_offset >= max_offset) return slice;
-      slice.size = h.size_in_bytes();
-      slice.base_offset = h.base_offset;
-      slice.next_offset = h.next_offset();
-      continue;
-    }
-    if (h.base_offset >= max_offset || slice.size + h.size_in_bytes() > max_bytes) break;
-    slice.size += h.size_in_bytes();
+    if (h.next_offset() <= offset) continue;  // before the one holding `offset`
+    if (h.base_offset >= max_offset) return ReadSlice{.file = log_.get(), .position = position};
+    slice.position = position;
+    slice.size = h.size_in_bytes();
+    slice.base_offset = h.base_offset;
     slice.next_offset = h.next_offset();
+    break;
   }
   if (slice.base_offset < 0) {
     return Status(Errc::kCorruptBatch, Path(SegmentFileType::kLog) + ": no batch holds offset " +
                                            std::to_string(offset));
   }
+  if (slice.size >= max_bytes) return slice;
+
+  // The batches after the first, framed without reading them: every batch
+  // before the index entry at or below the byte limit fits, and every batch
+  // before the entry of the last offset below `max_offset` is below it. Only
+  // the headers from the nearer of the two entries on are read.
+  const uint64_t limit = slice.position + std::min<uint64_t>(max_bytes, size_ - slice.position);
+  uint64_t known_end = slice.position + slice.size;
+  std::optional<OffsetIndexEntry> jump = offset_index_.LookupPosition(limit);
+  if (max_offset <= next_offset_) {
+    std::optional<OffsetIndexEntry> below = offset_index_.Lookup(max_offset - 1);
+    if (!below) {
+      jump.reset();
+    } else if (jump && below->position < jump->position) {
+      jump = below;
+    }
+  }
+  scanner.Seek(known_end);
+  if (jump && jump->position > known_end) {
+    scanner.Seek(jump->position);
+    Result<std::optional<RecordBatchHeader>> header = scanner.NextHeader();
+    if (header.ok() && header->has_value() && (*header)->last_offset() == jump->offset) {
+      // Every batch before the entry's is in; the entry's own is checked below.
+      known_end = jump->position;
+      slice.next_offset = (*header)->base_offset;
+    } else {
+      kLog.Warn("offset index entry {", jump->offset, ", ", jump->position,
+                "} does not match the log; framing the read by its headers");
+    }
+    scanner.Seek(known_end);
+  }
+  for (;;) {
+    const uint64_t position = scanner.position();
+    Result<std::optional<RecordBatchHeader>> header = scanner.NextHeader();
+    if (!header.ok()) return header.status();
+    if (!header->has_value()) break;
+    const RecordBatchHeader& h = **header;
+    if (h.base_offset >= max_offset || position + h.size_in_bytes() > limit) break;
+    known_end = position + h.size_in_bytes();
+    slice.next_offset = h.next_offset();
+  }
+  slice.size = known_end - slice.position;
   return slice;
 }
 

@@ -69,7 +69,8 @@ struct ReadSlice {
   const File* file = nullptr;
   uint64_t position = 0;
   uint64_t size = 0;
-  // Base offset of the first batch and next offset after the last one;
+  // Base offset of the first batch and next offset after the last one (or,
+  // in a compacted segment, possibly the base offset of the batch after it);
   // both -1 when the slice is empty.
   int64_t base_offset = -1;
   int64_t next_offset = -1;
@@ -117,7 +118,9 @@ class Segment {
   // in `max_bytes` but at least that first one, and none whose base offset is
   // >= `max_offset` (the high watermark or last stable offset). Empty when
   // `offset` is next_offset() or the first batch starts at or past
-  // `max_offset`.
+  // `max_offset`. Only batch headers are read, and past the first batch only
+  // those after the offset index entry nearest the slice's end: the bytes
+  // are left in the file (for sendfile(2)).
   // Errors: kOffsetOutOfRange (offset below base_offset() or above
   // next_offset()), kCorruptBatch, read errors.
   Result<ReadSlice> Read(int64_t offset, size_t max_bytes, int64_t max_offset) const;

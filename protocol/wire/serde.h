@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -75,12 +76,30 @@ void SerdeItem(Io& io, T& item) {
 
 // ---------------------------------------------------------------------------
 
+// Bytes a message refers to but does not hold: a range of an open file (a
+// log segment). An Encoder that lists splices leaves them in the file for
+// the caller to send with sendfile(2); any other Encoder reads them in.
+class ExternalBytes {
+ public:
+  virtual ~ExternalBytes() = default;
+  virtual size_t size() const = 0;
+  // The open file, and where in it the bytes start.
+  virtual int fd() const = 0;
+  virtual uint64_t offset() const = 0;
+  // Appends the bytes to `out`; false when they could not all be read.
+  virtual bool AppendTo(std::string& out) const = 0;
+};
+
 // Bytes an Encoder left out of its output: they belong at `position` of the
 // output (after the bytes before it), and the caller sends them from where
-// they are, e.g. with one gathered write, instead of copying them.
+// they are, e.g. with one gathered write, instead of copying them. They are
+// `bytes`, or when `external` is set, that file range.
 struct Splice {
   size_t position;
   std::string_view bytes;
+  const ExternalBytes* external = nullptr;
+
+  size_t size() const { return external != nullptr ? external->size() : bytes.size(); }
 };
 
 class Encoder {
@@ -166,6 +185,25 @@ class Encoder {
       Fixed(static_cast<int32_t>(b->size()));
     }
     splices_->push_back(Splice{.position = out_.size(), .bytes = *b});
+  }
+  // RECORDS sent from a file when `external` is set (see ExternalBytes), else `b`.
+  void Records(const std::optional<std::string>& b,
+               const std::shared_ptr<const ExternalBytes>& external) {
+    if (external == nullptr) return Records(b);
+    const size_t n = external->size();
+    if (flexible_) {
+      AppendUnsignedVarint(out_, n + 1);
+    } else {
+      assert(n <= static_cast<size_t>(std::numeric_limits<int32_t>::max()));
+      Fixed(static_cast<int32_t>(n));
+    }
+    if (splices_ != nullptr) {
+      splices_->push_back(Splice{.position = out_.size(), .external = external.get()});
+      return;
+    }
+    // Zeros where the file failed us: the batch CRCs reject them.
+    const size_t end = out_.size() + n;
+    if (!external->AppendTo(out_) || out_.size() != end) out_.resize(end, '\0');
   }
 
   template <typename T>
@@ -257,6 +295,11 @@ class Sizer {
     size_ += flexible_ ? 1 : 4;
   }
   void Records(const std::optional<std::string>& b) { NullableBytes(b); }
+  void Records(const std::optional<std::string>& b,
+               const std::shared_ptr<const ExternalBytes>& external) {
+    if (external == nullptr) return NullableBytes(b);
+    size_ += (flexible_ ? UnsignedVarintSize(external->size() + 1) : 4) + external->size();
+  }
 
   template <typename T>
   void Array(std::vector<T>& v) {
@@ -369,6 +412,10 @@ class Decoder {
     b.emplace();
     borrowed_->emplace_back(reinterpret_cast<const char*>(p_), static_cast<size_t>(n));
     p_ += n;
+  }
+  void Records(std::optional<std::string>& b, std::shared_ptr<const ExternalBytes>& external) {
+    external.reset();
+    Records(b);
   }
   // From now on RECORDS fields are not copied: each one (in the order they
   // are decoded; a null one as an empty view) is appended to `*records` as a

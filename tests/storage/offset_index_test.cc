@@ -44,6 +44,17 @@ TEST(OffsetIndexTest, LookupFindsTheLastEntryAtOrBeforeTheOffset) {
   EXPECT_EQ(index.Lookup(int64_t{1} << 40), (OffsetIndexEntry{129, 3000}));
 }
 
+TEST(OffsetIndexTest, LookupPositionFindsTheLastEntryAtOrBeforeThePosition) {
+  const OffsetIndex index = ThreeEntries();
+  EXPECT_EQ(index.LookupPosition(0), std::nullopt);
+  EXPECT_EQ(index.LookupPosition(999), std::nullopt);
+  EXPECT_EQ(index.LookupPosition(1000), (OffsetIndexEntry{109, 1000}));
+  EXPECT_EQ(index.LookupPosition(1999), (OffsetIndexEntry{109, 1000}));
+  EXPECT_EQ(index.LookupPosition(2000), (OffsetIndexEntry{119, 2000}));
+  EXPECT_EQ(index.LookupPosition(uint64_t{1} << 40), (OffsetIndexEntry{129, 3000}));
+  EXPECT_EQ(OffsetIndex(0).LookupPosition(5000), std::nullopt);
+}
+
 TEST(OffsetIndexTest, LookupAgreesWithALinearScanOnManyEntries) {
   OffsetIndex index(0);
   for (int i = 0; i < 1000; ++i) index.Append(3 * i + 2, static_cast<uint32_t>(100 * i + 50));

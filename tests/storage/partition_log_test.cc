@@ -15,7 +15,9 @@
 #include "protocol/record_batch.h"
 #include "storage/errors.h"
 #include "storage/mem_file_system.h"
+#include "storage/posix_file_system.h"
 #include "tests/storage/file_system_testing.h"
+#include "tests/testing/temp_dir.h"
 
 namespace brook::storage {
 namespace {
@@ -582,6 +584,90 @@ TEST_F(PartitionLogTest, RandomisedCrashesNeverLoseFlushedDataOrServeCorruption)
     // The producer's next sequence follows what the log holds.
     next_seq = static_cast<int32_t>(log_->log_end_offset());
   }
+}
+
+// Reads as file ranges (for sendfile) on real files: the same bytes, offsets
+// and aborted transactions as copying reads, across segments; small reads
+// and memory files still copy; a range outlives its segment's deletion.
+TEST(PartitionLogFileRangeTest, RangesHoldWhatCopyingReadsReturn) {
+  brook::testing::TempDir dir;
+  PosixFileSystem fs(dir.path());
+  LogConfig config;
+  config.segment_bytes = 8 << 10;
+  config.index_interval_bytes = 1024;
+  int64_t now = kT0;
+  Result<std::unique_ptr<PartitionLog>> opened =
+      PartitionLog::Open(fs, kDir, config, {}, [&now] { return now; });
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  PartitionLog& log = **opened;
+  int32_t sequence = 0;
+  for (int i = 0; i < 120; ++i) {
+    BatchSpec spec{.records = 1 + i % 5, .value_prefix = std::string(50 + i * 3, 'a' + i % 26)};
+    if (i % 10 == 3) {  // a transaction, aborted every other time
+      spec.producer_id = 9;
+      spec.epoch = 0;
+      spec.sequence = sequence;
+      spec.transactional = true;
+      sequence += spec.records;
+    }
+    ASSERT_TRUE(log.Append(Batch(spec), 0).ok());
+    if (i % 10 == 3) {
+      ControlRecordType type = i % 20 == 3 ? ControlRecordType::kAbort : ControlRecordType::kCommit;
+      ASSERT_TRUE(log.AppendMarker(9, 0, type, 0, 0).ok());
+    }
+  }
+  int ranges = 0;
+  for (IsolationLevel isolation :
+       {IsolationLevel::kReadUncommitted, IsolationLevel::kReadCommitted}) {
+    for (int64_t offset = 0; offset < log.high_watermark(); offset += 7) {
+      for (size_t max_bytes : {size_t{100}, size_t{3000}, size_t{1 << 20}}) {
+        Result<ReadResult> copied = log.Read(offset, max_bytes, isolation);
+        Result<ReadResult> ranged = log.Read(offset, max_bytes, isolation, 0);
+        ASSERT_TRUE(copied.ok() && ranged.ok());
+        ASSERT_EQ(copied->file_range, nullptr);
+        std::string bytes = ranged->records;
+        if (ranged->file_range != nullptr) {
+          ++ranges;
+          EXPECT_TRUE(ranged->records.empty());
+          EXPECT_GE(ranged->file_range->fd(), 0);
+          ASSERT_TRUE(ranged->file_range->AppendTo(bytes));
+        }
+        EXPECT_EQ(ranged->size(), copied->records.size());
+        ASSERT_EQ(bytes, copied->records) << "offset " << offset << " max_bytes " << max_bytes;
+        EXPECT_EQ(ranged->high_watermark, copied->high_watermark);
+        EXPECT_EQ(ranged->last_stable_offset, copied->last_stable_offset);
+        EXPECT_EQ(ranged->aborted, copied->aborted);
+      }
+    }
+  }
+  EXPECT_GT(ranges, 100);
+
+  // Under the threshold the bytes are copied.
+  Result<ReadResult> small = log.Read(0, 1 << 20, IsolationLevel::kReadUncommitted, 1 << 20);
+  ASSERT_TRUE(small.ok());
+  EXPECT_EQ(small->file_range, nullptr);
+  EXPECT_FALSE(small->records.empty());
+
+  // A range of the first segment still reads after retention deleted it.
+  Result<ReadResult> first = log.Read(0, 1 << 20, IsolationLevel::kReadUncommitted, 0);
+  ASSERT_TRUE(first.ok() && first->file_range != nullptr);
+  std::string before;
+  ASSERT_TRUE(first->file_range->AppendTo(before));
+  ASSERT_TRUE(log.DeleteRecordsBefore(log.high_watermark() - 1).ok());
+  EXPECT_FALSE(fs.Exists(std::string(kDir) + "/00000000000000000000.log"));
+  std::string after;
+  ASSERT_TRUE(first->file_range->AppendTo(after));
+  EXPECT_EQ(after, before);
+  ASSERT_OK(log.Close());
+}
+
+TEST_F(PartitionLogTest, MemoryFilesAreAlwaysCopied) {
+  Open();
+  MustAppend({.records = 3});
+  Result<ReadResult> r = log_->Read(0, 1 << 20, IsolationLevel::kReadUncommitted, 0);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->file_range, nullptr);
+  EXPECT_EQ(Values(r->records), (std::vector<std::string>{"v0", "v1", "v2"}));
 }
 
 }  // namespace

@@ -193,6 +193,54 @@ TEST_F(SegmentTest, ReadNeverIncludesABatchStartingAtOrPastMaxOffset) {
   }
 }
 
+// Read frames its slice from the offset index: whatever the index's density
+// and with offset gaps between batches (a compacted segment), it returns
+// exactly the batches a walk over every batch would.
+TEST_F(SegmentTest, ReadFramedByTheIndexAgreesWithAWalkOverEveryBatch) {
+  for (uint32_t interval : {1u, 300u, 700u, 4096u}) {
+    SCOPED_TRACE("index interval " + std::to_string(interval));
+    std::unique_ptr<Segment> segment = Create(interval * 1000, {.index_interval_bytes = interval});
+    std::vector<TestBatch> batches;
+    int64_t offset = interval * 1000;
+    for (int i = 0; i < 24; ++i) {
+      batches.push_back(MakeBatch(offset, 1 + i % 3, 40 + 7 * i, 1000 + offset));
+      offset = batches.back().header.next_offset() + (i % 4 == 1 ? 5 : 0);  // some gaps
+    }
+    ASSERT_OK(AppendAll(*segment, batches));
+    for (int64_t at = segment->base_offset(); at < segment->next_offset(); ++at) {
+      for (size_t max_bytes : {size_t{0}, size_t{150}, size_t{400}, size_t{1000}, size_t{2500},
+                               size_t{4000}, SIZE_MAX}) {
+        for (int64_t max_offset : {at, at + 3, at + 17, segment->next_offset(), INT64_MAX}) {
+          // The walk: the batch holding `at` (or the first after it), then
+          // more while they fit and start below max_offset.
+          size_t begin = 0;
+          while (begin < batches.size() && batches[begin].header.next_offset() <= at) ++begin;
+          size_t end = begin;
+          size_t bytes = 0;
+          while (end < batches.size() && batches[end].header.base_offset < max_offset &&
+                 (end == begin || bytes + batches[end].bytes.size() <= max_bytes)) {
+            bytes += batches[end].bytes.size();
+            ++end;
+          }
+          Result<ReadSlice> slice = segment->Read(at, max_bytes, max_offset);
+          ASSERT_TRUE(slice.ok()) << slice.status().ToString();
+          const std::string where = "offset " + std::to_string(at) + " max_bytes " +
+                                    std::to_string(max_bytes) + " max_offset " +
+                                    std::to_string(max_offset);
+          ASSERT_EQ(slice->ReadBytes().value(), Concat(batches, begin, end)) << where;
+          if (begin == end) continue;
+          EXPECT_EQ(slice->base_offset, batches[begin].header.base_offset) << where;
+          // The next offset after the last batch, or the base of the one after.
+          EXPECT_GE(slice->next_offset, batches[end - 1].header.next_offset()) << where;
+          if (end < batches.size()) {
+            EXPECT_LE(slice->next_offset, batches[end].header.base_offset) << where;
+          }
+        }
+      }
+    }
+  }
+}
+
 // ReadInto frames the batches in the bytes it read; the slice and the bytes
 // are Read's and ReadBytes'.
 TEST_F(SegmentTest, ReadIntoAgreesWithReadForEveryOffsetAndLimit) {
