@@ -209,7 +209,7 @@ std::string EncodeResponseFrame(int32_t correlation_id, int16_t version, const R
   const size_t first = splices->size();
   wire::EncodeTo(frame, response, version, splices, min_splice_bytes);
   size_t spliced = 0;
-  for (size_t i = first; i < splices->size(); ++i) spliced += (*splices)[i].bytes.size();
+  for (size_t i = first; i < splices->size(); ++i) spliced += (*splices)[i].size();
   PatchFrameSize(frame, spliced);
   return frame;
 }

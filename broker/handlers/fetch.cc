@@ -24,8 +24,10 @@
 // above 0 is UNKNOWN_LEADER_EPOCH; last_fetched_epoch (divergence checks for
 // followers) is ignored.
 //
-// TODO(brook): serve records with sendfile(2) straight from the segment
-// instead of copying them into the response (Kafka's zero-copy path).
+// Records of at least kMinSpliceBytes read from a segment file stay there:
+// the response holds a FileRange and the connection sends it with
+// sendfile(2) (Kafka's zero-copy path). Smaller reads, and the memory
+// broker's files, are copied into the response.
 #include <algorithm>
 #include <asio/this_coro.hpp>
 #include <chrono>
@@ -34,6 +36,7 @@
 
 #include "broker/broker.h"
 #include "broker/fetch_waiters.h"
+#include "broker/handler_table.h"
 #include "broker/handlers/handlers.h"
 #include "protocol/base/logging.h"
 #include "storage/errors.h"
@@ -157,8 +160,9 @@ ReadOutcome ReadAll(const Plan& plan, const std::string& peer) {
     out.any_readable = true;
     const int64_t max_bytes =
         std::min<int64_t>(std::max<int32_t>(target.request.partition_max_bytes, 0), limit);
-    Result<storage::ReadResult> read = target.log->Read(
-        target.request.fetch_offset, static_cast<size_t>(max_bytes), plan.isolation);
+    Result<storage::ReadResult> read =
+        target.log->Read(target.request.fetch_offset, static_cast<size_t>(max_bytes),
+                         plan.isolation, kMinSpliceBytes);
     if (!read.ok()) {
       ErrorCode error = ToFetchError(read.status());
       if (error == ErrorCode::kUnknownServerError || error == ErrorCode::kKafkaStorageError) {
@@ -194,7 +198,7 @@ ReadOutcome ReadAll(const Plan& plan, const std::string& peer) {
     }
     // The log hands out at least one batch; past the first partition with
     // data, one that does not fit waits for a later fetch.
-    const auto size = static_cast<int64_t>(read->records.size());
+    const auto size = static_cast<int64_t>(read->size());
     if (size > max_bytes && !min_one_batch) {
       data.records = std::string();
       if (plan.isolation == storage::IsolationLevel::kReadCommitted) {
@@ -202,6 +206,7 @@ ReadOutcome ReadAll(const Plan& plan, const std::string& peer) {
       }
     } else {
       data.records = std::move(read->records);
+      data.file_records = std::move(read->file_range);
       if (size > 0) {
         min_one_batch = false;
         limit = std::max<int64_t>(0, limit - size);

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -218,6 +219,9 @@ struct FetchResponse {
         std::vector<AbortedTransaction>{};
     int32_t preferred_read_replica = -1;  // v11+
     std::optional<std::string> records;   // record batches
+    // Not on the wire: when set, the records are these bytes of a log
+    // segment instead (the broker sends them with sendfile(2)).
+    std::shared_ptr<const wire::ExternalBytes> file_records;
 
     template <typename Io>
     void Serde(Io& io) {
@@ -228,7 +232,7 @@ struct FetchResponse {
       if (io.version() >= 5) io.Int64(log_start_offset);
       io.NullableArray(aborted_transactions);
       if (io.version() >= 11) io.Int32(preferred_read_replica);
-      io.Records(records);
+      io.Records(records, file_records);
       io.TaggedFields([&](auto& tags) {
         if (io.version() >= 12) {
           tags.Field(0, diverging_epoch != EpochEndOffset{},

@@ -7,10 +7,8 @@
 // against the broker's port and must print exactly the expected key:value
 // lines. Every child is bounded by timeout(1).
 //
-// The clients find the partition's leader through Metadata, and librdkafka
-// picks its Fetch version from the record format it derives from the Produce
-// and Fetch versions the broker advertises: until the broker lists topics in
-// Metadata and serves Produce, the tests skip.
+// Each runs on a memory broker and on a disk broker, whose larger reads leave
+// the segment files by sendfile(2).
 #include <gtest/gtest.h>
 #include <stdio.h>
 #include <sys/wait.h>
@@ -106,12 +104,36 @@ c.close()
 print("\n".join(out))
 )PY";
 
-class FetchClientsTest : public ::testing::Test {
+enum class Backend { kMemory, kDisk };
+
+// Enough records after the transactions that fetches of them pass the
+// splice threshold: on disk they leave the segment by sendfile(2).
+constexpr int kBulkBatches = 40;
+constexpr int kBulkRecordsPerBatch = 8;
+
+std::string BulkKey(int batch, int record) {
+  return "b" + std::to_string(batch) + "-" + std::to_string(record);
+}
+std::string BulkValue(int batch, int record) {
+  return std::string(200, static_cast<char>('a' + (batch + record) % 26));
+}
+std::string BulkLines() {
+  std::string lines;
+  for (int b = 0; b < kBulkBatches; ++b) {
+    for (int r = 0; r < kBulkRecordsPerBatch; ++r) {
+      lines += BulkKey(b, r) + ":" + BulkValue(b, r) + "\n";
+    }
+  }
+  return lines;
+}
+
+class FetchClientsTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
     BrokerConfig config;
     config.listener_port = 0;
-    config.memory = true;
+    config.memory = GetParam() == Backend::kMemory;
+    config.log_dirs = dir_.path() + "/data";
     config.io_threads = brook::testing::TestIoThreads();
     config.cluster_id = "fetch-interop";
     broker_ = std::make_unique<Broker>(config);
@@ -131,18 +153,23 @@ class FetchClientsTest : public ::testing::Test {
     append(Batch({{"t0", "c0"}}, /*producer_id=*/8, /*transactional=*/true));
     ASSERT_TRUE(log->AppendMarker(8, 0, ControlRecordType::kCommit, 0, 0).ok());
     append(Batch({{"k3", "v3"}, {"k4", "v4"}}));
+    for (int b = 0; b < kBulkBatches; ++b) {
+      std::vector<std::pair<std::string, std::string>> kvs;
+      for (int r = 0; r < kBulkRecordsPerBatch; ++r)
+        kvs.emplace_back(BulkKey(b, r), BulkValue(b, r));
+      append(Batch(kvs));
+    }
   }
 
-  // True when a librdkafka consumer can work with this broker: Metadata names
-  // the topic (its leader) and Produce is served (librdkafka's record format).
+  testing::TempDir dir_;  // before broker_: a disk broker closes its logs first
   std::unique_ptr<Broker> broker_;
-  testing::TempDir dir_;
 };
 
-const char kCommitted[] = "k0:v0\nk1:v1\nk2:v2\nt0:c0\nk3:v3\nk4:v4\n";
-const char kEverything[] = "k0:v0\nk1:v1\nk2:v2\nab0:a0\nab1:a1\nt0:c0\nk3:v3\nk4:v4\n";
+const std::string kCommitted = "k0:v0\nk1:v1\nk2:v2\nt0:c0\nk3:v3\nk4:v4\n" + BulkLines();
+const std::string kEverything =
+    "k0:v0\nk1:v1\nk2:v2\nab0:a0\nab1:a1\nt0:c0\nk3:v3\nk4:v4\n" + BulkLines();
 
-TEST_F(FetchClientsTest, KcatReadsTheRecordsBack) {
+TEST_P(FetchClientsTest, KcatReadsTheRecordsBack) {
   const std::string err = dir_.path() + "/kcat.err";
   const std::string base = "timeout 30 kcat -b " + broker_->bootstrap() + " -C -t " + kTopic +
                            " -p 0 -o 0 -e -f '%k:%s\\n'";
@@ -155,7 +182,7 @@ TEST_F(FetchClientsTest, KcatReadsTheRecordsBack) {
   EXPECT_EQ(everything.out, kEverything) << ReadFile(err);
 }
 
-TEST_F(FetchClientsTest, ConfluentKafkaConsumerReadsCommittedRecords) {
+TEST_P(FetchClientsTest, ConfluentKafkaConsumerReadsCommittedRecords) {
   const std::string script = dir_.path() + "/consume.py";
   std::ofstream(script) << kConsumerScript;
   const std::string err = dir_.path() + "/python.err";
@@ -164,6 +191,12 @@ TEST_F(FetchClientsTest, ConfluentKafkaConsumerReadsCommittedRecords) {
   EXPECT_EQ(run.exit_code, 0) << ReadFile(err);
   EXPECT_EQ(run.out, kCommitted) << ReadFile(err);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, FetchClientsTest,
+                         ::testing::Values(Backend::kMemory, Backend::kDisk),
+                         [](const ::testing::TestParamInfo<Backend>& param) {
+                           return param.param == Backend::kMemory ? "Memory" : "Disk";
+                         });
 
 }  // namespace
 }  // namespace brook::broker

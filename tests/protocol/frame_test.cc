@@ -109,5 +109,73 @@ TEST(FrameTest, SplicedRecordsReassembleToTheCopiedFrame) {
   }
 }
 
+// Records that live in a file (ExternalBytes): the spliced frame lists the
+// range whatever its size; the copied frame reads the bytes in, or zeros
+// when the file fails, so the frame keeps its length.
+class FakeFileBytes final : public wire::ExternalBytes {
+ public:
+  FakeFileBytes(std::string bytes, bool readable) : bytes_(std::move(bytes)), readable_(readable) {}
+  size_t size() const override { return bytes_.size(); }
+  int fd() const override { return 42; }
+  uint64_t offset() const override { return 4096; }
+  bool AppendTo(std::string& out) const override {
+    if (!readable_) return false;
+    out.append(bytes_);
+    return true;
+  }
+
+ private:
+  std::string bytes_;
+  bool readable_;
+};
+
+TEST(FrameTest, RecordsInAFileAreSplicedOrReadIn) {
+  FetchResponse in_file;
+  FetchResponse in_memory;
+  for (FetchResponse* response : {&in_file, &in_memory}) {
+    auto& topic = response->responses.emplace_back();
+    topic.topic = "t";
+    for (int p = 0; p < 2; ++p) topic.partitions.emplace_back().partition_index = p;
+  }
+  const std::string small(300, 'x');
+  const std::string large(50000, 'y');
+  in_memory.responses[0].partitions[0].records = small;
+  in_memory.responses[0].partitions[1].records = large;
+  in_file.responses[0].partitions[0].file_records = std::make_shared<FakeFileBytes>(small, true);
+  in_file.responses[0].partitions[1].file_records = std::make_shared<FakeFileBytes>(large, true);
+  for (int16_t version : {int16_t{4}, int16_t{12}, int16_t{17}}) {
+    const std::string expected = EncodeResponseFrame(7, version, in_memory);
+    EXPECT_EQ(EncodeResponseFrame(7, version, in_file), expected) << "v" << version;
+    EXPECT_EQ(wire::EncodedSize(in_file, version), wire::EncodedSize(in_memory, version));
+
+    std::vector<wire::Splice> splices;
+    const std::string head = EncodeResponseFrame(7, version, in_file, &splices, 16 << 10);
+    ASSERT_EQ(splices.size(), 2u) << "v" << version;  // the 300 bytes too: they are in a file
+    std::string joined;
+    size_t from = 0;
+    for (const wire::Splice& s : splices) {
+      ASSERT_NE(s.external, nullptr);
+      EXPECT_EQ(s.external->fd(), 42);
+      joined.append(head, from, s.position - from);
+      ASSERT_TRUE(s.external->AppendTo(joined));
+      from = s.position;
+    }
+    joined.append(head, from);
+    EXPECT_TRUE(joined == expected) << "v" << version;
+    Result<int32_t> size = ParseFrameSize(std::string_view(head).substr(0, 4), 1 << 30);
+    ASSERT_TRUE(size.ok());
+    EXPECT_EQ(static_cast<size_t>(*size), expected.size() - 4);
+  }
+
+  in_file.responses[0].partitions[1].file_records = std::make_shared<FakeFileBytes>(large, false);
+  const std::string zeroed = EncodeResponseFrame(7, 12, in_file);
+  const std::string expected = EncodeResponseFrame(7, 12, in_memory);
+  ASSERT_EQ(zeroed.size(), expected.size());
+  const size_t at = expected.find(large);
+  ASSERT_NE(at, std::string::npos);
+  EXPECT_EQ(zeroed.substr(at, large.size()), std::string(large.size(), '\0'));
+  EXPECT_EQ(zeroed.substr(0, at), expected.substr(0, at));
+}
+
 }  // namespace
 }  // namespace brook
