@@ -13,7 +13,8 @@
 //   }
 //
 // Override Configure() to change settings (disk storage in a temp dir, more
-// io threads, ...). Link against brook_broker and GTest::gtest.
+// io threads, ...); StopBroker() then StartBroker() restarts the broker with
+// them. Link against brook_broker and GTest::gtest.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -32,7 +33,13 @@ class BrokerFixture : public ::testing::Test {
   // Called before the broker starts: adjust the settings.
   virtual void Configure(BrokerConfig& config) { (void)config; }
 
-  void SetUp() override {
+  void SetUp() override { StartBroker(); }
+  void TearDown() override { StopBroker(); }
+
+  // Starts a broker with the settings Configure() gives; SetUp() calls it, and
+  // after StopBroker() it starts the next one (a new port; with disk storage,
+  // the same data).
+  void StartBroker() {
     BrokerConfig config;
     config.listener_host = "127.0.0.1";
     config.listener_port = 0;
@@ -43,7 +50,8 @@ class BrokerFixture : public ::testing::Test {
     ASSERT_TRUE(started.ok()) << started.ToString();
   }
 
-  void TearDown() override { broker_.reset(); }
+  // Stops and destroys the broker, closing its connections.
+  void StopBroker() { broker_.reset(); }
 
   // "127.0.0.1:<port>" for bootstrap.servers.
   std::string bootstrap() const { return broker_->bootstrap(); }

@@ -25,12 +25,7 @@
 // --scale multiplies the message counts; --only, --value and --client run a
 // part of it (to profile one client: perf record -g client-bench --client
 // brook --value 100 --only memory).
-#include <fcntl.h>
 #include <librdkafka/rdkafka.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -41,15 +36,13 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <limits>
 #include <map>
 #include <memory>
-#include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
+#include "bench/broker_process.h"
 #include "client/consumer.h"
 #include "client/producer.h"
 
@@ -60,111 +53,16 @@ constexpr int kRounds = 3;
 constexpr int kPartitions = 3;
 constexpr auto kDeadline = std::chrono::seconds(60);  // per measurement
 
-// The running brook-broker child and its directory, stopped and removed by
-// Die too (exit() skips destructors).
-pid_t g_broker_pid = -1;
-std::string* g_broker_dir = nullptr;
-
 [[noreturn]] void Die(const std::string& what) {
   std::fprintf(stderr, "client-bench: %s\n", what.c_str());
-  if (g_broker_pid > 0) {
-    ::kill(g_broker_pid, SIGTERM);
-    ::waitpid(g_broker_pid, nullptr, 0);
-  }
-  if (g_broker_dir != nullptr) {
-    std::error_code ec;
-    std::filesystem::remove_all(*g_broker_dir, ec);
-  }
+  brook::bench::StopRunningBroker();  // exit() skips its destructor
   std::exit(1);
 }
 
 double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
 
-enum class Storage { kMemory, kDisk };
-
-// A brook-broker child process on a free loopback port; SIGTERM on destruction.
-class BrokerProcess {
- public:
-  BrokerProcess(const std::string& binary, Storage storage) {
-    char tmpl[] = "/tmp/brook-client-bench-XXXXXX";
-    if (::mkdtemp(tmpl) == nullptr) Die("mkdtemp");
-    dir_ = tmpl;
-    g_broker_dir = &dir_;
-    const std::string log = dir_ + "/broker.log";
-    bootstrap_ = "127.0.0.1:" + std::to_string(FreePort());
-    std::vector<std::string> args = {binary, "--listen", bootstrap_};
-    if (storage == Storage::kMemory) {
-      args.push_back("--memory");
-    } else {
-      args.push_back("--data-dir");
-      args.push_back(dir_ + "/data");
-    }
-    pid_ = ::fork();
-    if (pid_ < 0) Die("fork");
-    if (pid_ > 0) g_broker_pid = pid_;
-    if (pid_ == 0) {
-      int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      ::dup2(fd, 1);
-      ::dup2(fd, 2);
-      std::vector<char*> argv;
-      for (std::string& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      ::execv(argv[0], argv.data());
-      std::_Exit(127);
-    }
-    const Clock::time_point deadline = Clock::now() + std::chrono::seconds(15);
-    while (Clock::now() < deadline) {
-      std::ifstream in(log);
-      std::stringstream text;
-      text << in.rdbuf();
-      if (text.str().find("Brook is listening") != std::string::npos) return;
-      int status = 0;
-      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        g_broker_pid = -1;
-        Die("brook-broker exited: " + text.str());
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    std::ifstream in(log);
-    std::stringstream text;
-    text << in.rdbuf();
-    Die("brook-broker did not start within 15 s: " + text.str());
-  }
-  ~BrokerProcess() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGTERM);
-      ::waitpid(pid_, nullptr, 0);
-      g_broker_pid = -1;
-    }
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-    g_broker_dir = nullptr;
-  }
-  BrokerProcess(const BrokerProcess&) = delete;
-  BrokerProcess& operator=(const BrokerProcess&) = delete;
-
-  const std::string& bootstrap() const { return bootstrap_; }
-
- private:
-  static int FreePort() {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof(addr);
-    if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-      Die("no free port");
-    }
-    ::close(fd);
-    return ntohs(addr.sin_port);
-  }
-
-  std::string dir_;
-  std::string bootstrap_;
-  pid_t pid_ = -1;
-};
+using brook::bench::BrokerProcess;
+using brook::bench::Storage;
 
 // --- librdkafka
 
@@ -471,11 +369,11 @@ int main(int argc, char** argv) {
   std::vector<Row> rows;
   const Clock::time_point start = Clock::now();
   if (options.only.empty() || options.only == "memory") {
-    BrokerProcess broker(broker_binary, Storage::kMemory);
+    BrokerProcess broker("client-bench", broker_binary, Storage::kMemory);
     Measure("memory", broker.bootstrap(), options, &rows);
   }
   if (options.only.empty() || options.only == "disk") {
-    BrokerProcess broker(broker_binary, Storage::kDisk);
+    BrokerProcess broker("client-bench", broker_binary, Storage::kDisk);
     Measure("disk", broker.bootstrap(), options, &rows);
   }
   std::string slower;

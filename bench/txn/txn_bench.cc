@@ -19,12 +19,7 @@
 // BROKER_BINARY defaults to ../broker/brook-broker next to this binary;
 // --bootstrap measures an already running cluster instead (e.g. librdkafka's
 // mock, shared/perf/mock_cluster.c); --scale multiplies the message counts.
-#include <fcntl.h>
 #include <librdkafka/rdkafka.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -34,11 +29,10 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
+
+#include "bench/broker_process.h"
 
 namespace {
 
@@ -54,83 +48,8 @@ constexpr int kRounds = 3;
 
 double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
 
-enum class Storage { kMemory, kDisk };
-
-// A brook-broker child process on a free loopback port; SIGTERM on destruction.
-class BrokerProcess {
- public:
-  BrokerProcess(const std::string& binary, Storage storage) {
-    char tmpl[] = "/tmp/brook-txn-bench-XXXXXX";
-    if (::mkdtemp(tmpl) == nullptr) Die("mkdtemp");
-    dir_ = tmpl;
-    const std::string log = dir_ + "/broker.log";
-    bootstrap_ = "127.0.0.1:" + std::to_string(FreePort());
-    std::vector<std::string> args = {binary, "--listen", bootstrap_};
-    if (storage == Storage::kMemory) {
-      args.push_back("--memory");
-    } else {
-      args.push_back("--data-dir");
-      args.push_back(dir_ + "/data");
-    }
-    pid_ = ::fork();
-    if (pid_ < 0) Die("fork");
-    if (pid_ == 0) {
-      int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      ::dup2(fd, 1);
-      ::dup2(fd, 2);
-      std::vector<char*> argv;
-      for (std::string& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      ::execv(argv[0], argv.data());
-      std::_Exit(127);
-    }
-    const Clock::time_point deadline = Clock::now() + std::chrono::seconds(15);
-    while (Clock::now() < deadline) {
-      std::ifstream in(log);
-      std::stringstream text;
-      text << in.rdbuf();
-      if (text.str().find("Brook is listening") != std::string::npos) return;
-      int status = 0;
-      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        Die("brook-broker exited: " + text.str());
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    Die("brook-broker did not start within 15 s (" + log + ")");
-  }
-  ~BrokerProcess() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGTERM);
-      ::waitpid(pid_, nullptr, 0);
-    }
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-  }
-  BrokerProcess(const BrokerProcess&) = delete;
-  BrokerProcess& operator=(const BrokerProcess&) = delete;
-
-  const std::string& bootstrap() const { return bootstrap_; }
-
- private:
-  static int FreePort() {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof(addr);
-    if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-      Die("no free port");
-    }
-    ::close(fd);
-    return ntohs(addr.sin_port);
-  }
-
-  std::string dir_;
-  std::string bootstrap_;
-  pid_t pid_ = -1;
-};
+using brook::bench::BrokerProcess;
+using brook::bench::Storage;
 
 // Counts failed deliveries; a benchmark with lost messages is void.
 void OnDelivery(rd_kafka_t*, const rd_kafka_message_t* msg, void* opaque) {
@@ -341,11 +260,11 @@ int main(int argc, char** argv) {
   }
   if (::access(broker_binary.c_str(), X_OK) != 0) Die("no broker binary at " + broker_binary);
   {
-    BrokerProcess broker(broker_binary, Storage::kMemory);
+    BrokerProcess broker("txn-bench", broker_binary, Storage::kMemory);
     Measure("memory", broker.bootstrap(), scale, &run);
   }
   {
-    BrokerProcess broker(broker_binary, Storage::kDisk);
+    BrokerProcess broker("txn-bench", broker_binary, Storage::kDisk);
     Measure("disk", broker.bootstrap(), scale, &run);
   }
   return 0;

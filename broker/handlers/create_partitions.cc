@@ -2,12 +2,12 @@
 //
 // CreatePartitions v0-3: grows a topic. Assignments, when given, must place
 // every new partition on this node only.
-#include <map>
 #include <set>
 #include <string>
 
 #include "broker/blocking.h"
 #include "broker/broker.h"
+#include "broker/handlers/duplicate_keys.h"
 #include "broker/handlers/handlers.h"
 #include "storage/errors.h"
 #include "storage/log_manager.h"
@@ -84,20 +84,21 @@ asio::awaitable<CreatePartitionsResponse> HandleCreatePartitions(RequestContext&
                                                                  CreatePartitionsRequest req) {
   // Growing a topic writes the catalog and creates directories: off the io thread.
   co_return co_await RunBlocking<CreatePartitionsResponse>(ctx.broker().blocking_pool(), [&] {
-    std::map<std::string, int> counts;
-    for (const auto& t : req.topics) ++counts[t.name];
+    DuplicateKeys<std::string> names;
+    for (const auto& t : req.topics) names.Count(t.name);
     CreatePartitionsResponse resp;
-    std::set<std::string> answered_duplicates;
     for (const auto& t : req.topics) {
-      if (counts[t.name] > 1) {
-        if (answered_duplicates.insert(t.name).second) {
+      switch (names.Next(t.name)) {
+        case KeyOccurrence::kOnly:
+          resp.results.push_back(GrowOne(ctx.broker(), t, req.validate_only));
+          break;
+        case KeyOccurrence::kFirst:
           resp.results.push_back({.name = t.name,
                                   .error_code = ErrorCode::kInvalidRequest,
                                   .error_message = "Duplicate topic name."});
-        }
-        continue;
+          break;
+        case KeyOccurrence::kRepeat: break;
       }
-      resp.results.push_back(GrowOne(ctx.broker(), t, req.validate_only));
     }
     return resp;
   });

@@ -10,6 +10,7 @@
 
 #include "broker/blocking.h"
 #include "broker/broker.h"
+#include "broker/handlers/duplicate_keys.h"
 #include "broker/handlers/handlers.h"
 #include "broker/handlers/topic_config_entries.h"
 #include "storage/errors.h"
@@ -154,21 +155,23 @@ asio::awaitable<CreateTopicsResponse> HandleCreateTopics(RequestContext& ctx,
   // Creating a topic writes the catalog (a synced RocksDB write) and makes
   // directories: off the io thread.
   co_return co_await RunBlocking<CreateTopicsResponse>(ctx.broker().blocking_pool(), [&] {
-    std::map<std::string, int> counts;
-    for (const auto& t : req.topics) ++counts[t.name];
+    DuplicateKeys<std::string> names;
+    for (const auto& t : req.topics) names.Count(t.name);
     CreateTopicsResponse resp;
-    std::set<std::string> answered_duplicates;
     for (const auto& t : req.topics) {
-      if (counts[t.name] > 1) {
-        // Kafka answers a duplicated name once.
-        if (!answered_duplicates.insert(t.name).second) continue;
-        auto& r = resp.topics.emplace_back();
-        r.name = t.name;
-        r.error_code = ErrorCode::kInvalidRequest;
-        r.error_message = "Duplicate topic name.";
-        continue;
+      switch (names.Next(t.name)) {
+        case KeyOccurrence::kOnly:
+          resp.topics.push_back(CreateOne(ctx.broker(), t, req.validate_only));
+          break;
+        case KeyOccurrence::kFirst: {
+          auto& r = resp.topics.emplace_back();
+          r.name = t.name;
+          r.error_code = ErrorCode::kInvalidRequest;
+          r.error_message = "Duplicate topic name.";
+          break;
+        }
+        case KeyOccurrence::kRepeat: break;
       }
-      resp.topics.push_back(CreateOne(ctx.broker(), t, req.validate_only));
     }
     return resp;
   });

@@ -1,11 +1,11 @@
 // broker/handlers/delete_topics.cc
 //
 // DeleteTopics v1-6: by name, and from v6 by name or by topic id.
-#include <set>
 #include <string>
 
 #include "broker/blocking.h"
 #include "broker/broker.h"
+#include "broker/handlers/duplicate_keys.h"
 #include "broker/handlers/handlers.h"
 #include "storage/errors.h"
 #include "storage/log_manager.h"
@@ -64,33 +64,35 @@ asio::awaitable<DeleteTopicsResponse> HandleDeleteTopics(RequestContext& ctx,
         req.topics.push_back({.name = name, .topic_id = Uuid::Zero()});
       }
     }
-    std::map<std::string, int> name_counts;
-    std::map<Uuid, int> id_counts;
+    DuplicateKeys<std::string> names;
+    DuplicateKeys<Uuid> ids;
     for (const auto& t : req.topics) {
-      if (t.name) ++name_counts[*t.name];
-      if (!t.topic_id.is_zero()) ++id_counts[t.topic_id];
+      if (t.name) names.Count(*t.name);
+      if (!t.topic_id.is_zero()) ids.Count(t.topic_id);
     }
-    std::set<std::string> answered_names;
-    std::set<Uuid> answered_ids;
     for (const auto& t : req.topics) {
       if (t.name && !t.topic_id.is_zero()) {
         resp.responses.push_back(Fail(t.name, t.topic_id, ErrorCode::kInvalidRequest,
                                       "You may not specify both topic name and topic id."));
-      } else if (!t.name && t.topic_id.is_zero()) {
+        continue;
+      }
+      if (!t.name && t.topic_id.is_zero()) {
         resp.responses.push_back(Fail(std::nullopt, t.topic_id, ErrorCode::kInvalidRequest,
                                       "Neither topic name nor id were specified."));
-      } else if (t.name && name_counts[*t.name] > 1) {
-        if (answered_names.insert(*t.name).second) {
+        continue;
+      }
+      switch (t.name ? names.Next(*t.name) : ids.Next(t.topic_id)) {
+        case KeyOccurrence::kOnly:
+          resp.responses.push_back(DeleteOne(logs, t.name, t.topic_id));
+          break;
+        case KeyOccurrence::kFirst:
           resp.responses.push_back(
-              Fail(t.name, Uuid::Zero(), ErrorCode::kInvalidRequest, "Duplicate topic name."));
-        }
-      } else if (!t.name && id_counts[t.topic_id] > 1) {
-        if (answered_ids.insert(t.topic_id).second) {
-          resp.responses.push_back(
-              Fail(std::nullopt, t.topic_id, ErrorCode::kInvalidRequest, "Duplicate topic id."));
-        }
-      } else {
-        resp.responses.push_back(DeleteOne(logs, t.name, t.topic_id));
+              t.name
+                  ? Fail(t.name, Uuid::Zero(), ErrorCode::kInvalidRequest, "Duplicate topic name.")
+                  : Fail(std::nullopt, t.topic_id, ErrorCode::kInvalidRequest,
+                         "Duplicate topic id."));
+          break;
+        case KeyOccurrence::kRepeat: break;
       }
     }
     if (ctx.api_version() < 6) {

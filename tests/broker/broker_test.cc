@@ -8,9 +8,9 @@
 #include <gtest/gtest.h>
 
 #include "broker/handler_table.h"
+#include "tests/broker/broker_testing.h"
 #include "tests/testing/raw_client.h"
 #include "tests/testing/serde_testing.h"
-#include "tests/testing/test_env.h"
 
 namespace brook::broker {
 namespace {
@@ -18,28 +18,7 @@ namespace {
 using testing::Call;
 using testing::RawClient;
 
-class BrokerTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    BrokerConfig config;
-    config.listener_port = 0;
-    config.cluster_id = "brook-test-cluster";
-    config.memory = true;
-    config.io_threads = brook::testing::TestIoThreads();
-    broker_ = std::make_unique<Broker>(config);
-    Status s = broker_->Start();
-    ASSERT_TRUE(s.ok()) << s.ToString();
-  }
-
-  RawClient Connect() {
-    RawClient client;
-    Status s = client.Connect("127.0.0.1", broker_->port());
-    EXPECT_TRUE(s.ok()) << s.ToString();
-    return client;
-  }
-
-  std::unique_ptr<Broker> broker_;
-};
+using BrokerTest = TestBrokerFixture;
 
 TEST_F(BrokerTest, ApiVersionsAnswersEveryVersionWithTheHandlerTable) {
   RawClient client = Connect();
@@ -92,7 +71,7 @@ TEST_F(BrokerTest, MetadataListsThisBroker) {
     ASSERT_EQ(resp->brokers.size(), 1u) << "v" << v;
     EXPECT_EQ(resp->brokers[0].node_id, 1);
     EXPECT_EQ(resp->brokers[0].host, "127.0.0.1");
-    EXPECT_EQ(resp->brokers[0].port, broker_->port());
+    EXPECT_EQ(resp->brokers[0].port, broker().port());
     if (v >= 2) {
       EXPECT_EQ(resp->cluster_id, "brook-test-cluster");
     }
@@ -167,8 +146,8 @@ TEST_F(BrokerTest, StopsWithOpenConnections) {
   RawClient idle = Connect();
   RawClient half = Connect();
   ASSERT_TRUE(half.SendRaw(testing::FromHex("00000010 0003")).ok());  // frame left unfinished
-  broker_->Stop();
-  broker_.reset();
+  broker().Stop();
+  StopBroker();
   EXPECT_TRUE(idle.WaitClosed());
 }
 

@@ -7,10 +7,7 @@
 #include <map>
 #include <string>
 
-#include "broker/broker.h"
-#include "storage/log_manager.h"
-#include "tests/testing/raw_client.h"
-#include "tests/testing/test_env.h"
+#include "tests/broker/broker_testing.h"
 
 namespace brook::broker {
 namespace {
@@ -18,33 +15,7 @@ namespace {
 using testing::Call;
 using testing::RawClient;
 
-class ConfigsTest : public ::testing::Test {
- protected:
-  virtual void Configure(BrokerConfig&) {}
-
-  void SetUp() override {
-    BrokerConfig config;
-    config.listener_port = 0;
-    config.cluster_id = "brook-test-cluster";
-    config.memory = true;
-    config.io_threads = brook::testing::TestIoThreads();
-    Configure(config);
-    broker_ = std::make_unique<Broker>(config);
-    Status s = broker_->Start();
-    ASSERT_TRUE(s.ok()) << s.ToString();
-    Status c = client_.Connect("127.0.0.1", broker_->port());
-    ASSERT_TRUE(c.ok()) << c.ToString();
-  }
-
-  void CreateTopic(const std::string& name, int32_t partitions,
-                   std::map<std::string, std::string> configs = {}) {
-    Result<storage::TopicInfo> t = broker_->logs().CreateTopic(name, partitions, configs);
-    ASSERT_TRUE(t.ok()) << t.status().ToString();
-  }
-
-  std::unique_ptr<Broker> broker_;
-  RawClient client_;
-};
+using ConfigsTest = ConnectedBrokerFixture;
 
 const DescribeConfigsResponse::DescribeConfigsResourceResult* Find(
     const DescribeConfigsResponse::DescribeConfigsResult& r, const std::string& name) {
@@ -57,6 +28,7 @@ const DescribeConfigsResponse::DescribeConfigsResourceResult* Find(
 class ConfigsWithBrokerDefaultTest : public ConfigsTest {
  protected:
   void Configure(BrokerConfig& config) override {
+    ConfigsTest::Configure(config);
     ASSERT_TRUE(config.Set("log.retention.ms", "5000").ok());
   }
 };
@@ -141,7 +113,7 @@ TEST_F(ConfigsTest, AlterConfigsReplacesOverrides) {
     ASSERT_EQ(resp->responses.size(), 1u);
     EXPECT_EQ(resp->responses[0].error_code, ErrorCode::kNone);
     std::map<std::string, std::string> want = {{"retention.ms", std::to_string(1000 + v)}};
-    EXPECT_EQ(broker_->logs().Topic("t")->overrides, want);
+    EXPECT_EQ(broker().logs().Topic("t")->overrides, want);
   }
 }
 
@@ -186,7 +158,7 @@ TEST_F(ConfigsTest, IncrementalAlterConfigsOperations) {
         << resp->responses[0].error_message.value_or("");
     std::map<std::string, std::string> want = {{"cleanup.policy", "delete,compact"},
                                                {"retention.ms", "2000"}};
-    EXPECT_EQ(broker_->logs().Topic("t")->overrides, want);
+    EXPECT_EQ(broker().logs().Topic("t")->overrides, want);
   }
   IncrementalAlterConfigsRequest subtract;
   subtract.resources.push_back(
@@ -196,7 +168,7 @@ TEST_F(ConfigsTest, IncrementalAlterConfigsOperations) {
   Result<IncrementalAlterConfigsResponse> resp = Call(client_, subtract, 1);
   ASSERT_TRUE(resp.ok()) << resp.status().ToString();
   EXPECT_EQ(resp->responses[0].error_code, ErrorCode::kNone);
-  EXPECT_EQ(broker_->logs().Topic("t")->overrides.at("cleanup.policy"), "compact");
+  EXPECT_EQ(broker().logs().Topic("t")->overrides.at("cleanup.policy"), "compact");
 }
 
 TEST_F(ConfigsTest, IncrementalAlterConfigsErrors) {
@@ -237,7 +209,7 @@ TEST_F(ConfigsTest, IncrementalAlterConfigsErrors) {
   EXPECT_EQ(resp->responses[3].error_code, ErrorCode::kUnknownTopicOrPartition);
   EXPECT_EQ(resp->responses[4].error_code, ErrorCode::kInvalidRequest);
   EXPECT_EQ(resp->responses[5].error_code, ErrorCode::kInvalidRequest);
-  EXPECT_TRUE(broker_->logs().Topic("t")->overrides.empty());
+  EXPECT_TRUE(broker().logs().Topic("t")->overrides.empty());
 }
 
 }  // namespace

@@ -3,13 +3,7 @@
 // CreatePartitions v0-3: growing a topic, assignments on this node only, and Kafka's errors.
 #include <gtest/gtest.h>
 
-#include <map>
-#include <string>
-
-#include "broker/broker.h"
-#include "storage/log_manager.h"
-#include "tests/testing/raw_client.h"
-#include "tests/testing/test_env.h"
+#include "tests/broker/broker_testing.h"
 
 namespace brook::broker {
 namespace {
@@ -17,33 +11,7 @@ namespace {
 using testing::Call;
 using testing::RawClient;
 
-class CreatePartitionsTest : public ::testing::Test {
- protected:
-  virtual void Configure(BrokerConfig&) {}
-
-  void SetUp() override {
-    BrokerConfig config;
-    config.listener_port = 0;
-    config.cluster_id = "brook-test-cluster";
-    config.memory = true;
-    config.io_threads = brook::testing::TestIoThreads();
-    Configure(config);
-    broker_ = std::make_unique<Broker>(config);
-    Status s = broker_->Start();
-    ASSERT_TRUE(s.ok()) << s.ToString();
-    Status c = client_.Connect("127.0.0.1", broker_->port());
-    ASSERT_TRUE(c.ok()) << c.ToString();
-  }
-
-  void CreateTopic(const std::string& name, int32_t partitions,
-                   std::map<std::string, std::string> configs = {}) {
-    Result<storage::TopicInfo> t = broker_->logs().CreateTopic(name, partitions, configs);
-    ASSERT_TRUE(t.ok()) << t.status().ToString();
-  }
-
-  std::unique_ptr<Broker> broker_;
-  RawClient client_;
-};
+using CreatePartitionsTest = ConnectedBrokerFixture;
 
 TEST_F(CreatePartitionsTest, GrowsAtEveryVersion) {
   CreateTopic("grow", 1);
@@ -57,7 +25,7 @@ TEST_F(CreatePartitionsTest, GrowsAtEveryVersion) {
     ASSERT_EQ(resp->results.size(), 1u);
     EXPECT_EQ(resp->results[0].error_code, ErrorCode::kNone)
         << resp->results[0].error_message.value_or("");
-    EXPECT_EQ(broker_->logs().Topic("grow")->partitions, count);
+    EXPECT_EQ(broker().logs().Topic("grow")->partitions, count);
   }
 }
 
@@ -74,8 +42,8 @@ TEST_F(CreatePartitionsTest, Errors) {
   EXPECT_EQ(resp->results[0].error_code, ErrorCode::kUnknownTopicOrPartition);
   EXPECT_EQ(resp->results[1].error_code, ErrorCode::kInvalidPartitions);
   EXPECT_EQ(resp->results[2].error_code, ErrorCode::kInvalidReplicaAssignment);
-  EXPECT_EQ(broker_->logs().Topic("three")->partitions, 3);
-  EXPECT_EQ(broker_->logs().Topic("assigned")->partitions, 1);
+  EXPECT_EQ(broker().logs().Topic("three")->partitions, 3);
+  EXPECT_EQ(broker().logs().Topic("assigned")->partitions, 1);
 }
 
 TEST_F(CreatePartitionsTest, AssignmentsOnThisNodeAndValidateOnly) {
@@ -87,12 +55,12 @@ TEST_F(CreatePartitionsTest, AssignmentsOnThisNodeAndValidateOnly) {
   Result<CreatePartitionsResponse> resp = Call(client_, req, 2);
   ASSERT_TRUE(resp.ok()) << resp.status().ToString();
   EXPECT_EQ(resp->results[0].error_code, ErrorCode::kNone);
-  EXPECT_EQ(broker_->logs().Topic("t")->partitions, 1);
+  EXPECT_EQ(broker().logs().Topic("t")->partitions, 1);
   req.validate_only = false;
   resp = Call(client_, req, 2);
   ASSERT_TRUE(resp.ok()) << resp.status().ToString();
   EXPECT_EQ(resp->results[0].error_code, ErrorCode::kNone);
-  EXPECT_EQ(broker_->logs().Topic("t")->partitions, 3);
+  EXPECT_EQ(broker().logs().Topic("t")->partitions, 3);
 }
 
 }  // namespace

@@ -7,10 +7,7 @@
 #include <map>
 #include <string>
 
-#include "broker/broker.h"
-#include "storage/log_manager.h"
-#include "tests/testing/raw_client.h"
-#include "tests/testing/test_env.h"
+#include "tests/broker/broker_testing.h"
 
 namespace brook::broker {
 namespace {
@@ -18,33 +15,7 @@ namespace {
 using testing::Call;
 using testing::RawClient;
 
-class CreateTopicsTest : public ::testing::Test {
- protected:
-  virtual void Configure(BrokerConfig&) {}
-
-  void SetUp() override {
-    BrokerConfig config;
-    config.listener_port = 0;
-    config.cluster_id = "brook-test-cluster";
-    config.memory = true;
-    config.io_threads = brook::testing::TestIoThreads();
-    Configure(config);
-    broker_ = std::make_unique<Broker>(config);
-    Status s = broker_->Start();
-    ASSERT_TRUE(s.ok()) << s.ToString();
-    Status c = client_.Connect("127.0.0.1", broker_->port());
-    ASSERT_TRUE(c.ok()) << c.ToString();
-  }
-
-  void CreateTopic(const std::string& name, int32_t partitions,
-                   std::map<std::string, std::string> configs = {}) {
-    Result<storage::TopicInfo> t = broker_->logs().CreateTopic(name, partitions, configs);
-    ASSERT_TRUE(t.ok()) << t.status().ToString();
-  }
-
-  std::unique_ptr<Broker> broker_;
-  RawClient client_;
-};
+using CreateTopicsTest = ConnectedBrokerFixture;
 
 CreateTopicsRequest::CreatableTopic Topic(std::string name, int32_t partitions = -1,
                                           int16_t factor = -1) {
@@ -66,7 +37,7 @@ TEST_F(CreateTopicsTest, CreatesAtEveryVersionWithDefaults) {
     ASSERT_EQ(resp->topics.size(), 1u);
     const auto& r = resp->topics[0];
     EXPECT_EQ(r.error_code, ErrorCode::kNone) << "v" << v << " " << r.error_message.value_or("");
-    std::optional<storage::TopicInfo> info = broker_->logs().Topic(name);
+    std::optional<storage::TopicInfo> info = broker().logs().Topic(name);
     ASSERT_TRUE(info.has_value());
     EXPECT_EQ(info->partitions, v >= 4 ? 1 : 2);
     if (v >= 5) {
@@ -103,7 +74,7 @@ TEST_F(CreateTopicsTest, ConfigsAreStoredAndReported) {
     }
   }
   EXPECT_TRUE(saw_policy);
-  EXPECT_EQ(broker_->logs().Topic("configured")->overrides.at("retention.ms"), "1000");
+  EXPECT_EQ(broker().logs().Topic("configured")->overrides.at("retention.ms"), "1000");
 }
 
 TEST_F(CreateTopicsTest, ValidateOnlyCreatesNothing) {
@@ -115,7 +86,7 @@ TEST_F(CreateTopicsTest, ValidateOnlyCreatesNothing) {
   EXPECT_EQ(resp->topics[0].error_code, ErrorCode::kNone);
   EXPECT_EQ(resp->topics[0].num_partitions, 2);
   EXPECT_TRUE(resp->topics[0].topic_id.is_zero());
-  EXPECT_FALSE(broker_->logs().Topic("dry").has_value());
+  EXPECT_FALSE(broker().logs().Topic("dry").has_value());
 }
 
 TEST_F(CreateTopicsTest, ErrorsPerTopic) {
@@ -155,7 +126,7 @@ TEST_F(CreateTopicsTest, ErrorsPerTopic) {
   EXPECT_EQ(got["both"], ErrorCode::kInvalidRequest);
   EXPECT_EQ(got["dup"], ErrorCode::kInvalidRequest);
   EXPECT_EQ(got["fine"], ErrorCode::kNone);
-  EXPECT_FALSE(broker_->logs().Topic("dup").has_value());
+  EXPECT_FALSE(broker().logs().Topic("dup").has_value());
 }
 
 TEST_F(CreateTopicsTest, ManualAssignmentOnThisNode) {
@@ -167,12 +138,15 @@ TEST_F(CreateTopicsTest, ManualAssignmentOnThisNode) {
   Result<CreateTopicsResponse> resp = Call(client_, req, 2);
   ASSERT_TRUE(resp.ok()) << resp.status().ToString();
   EXPECT_EQ(resp->topics[0].error_code, ErrorCode::kNone);
-  EXPECT_EQ(broker_->logs().Topic("manual")->partitions, 2);
+  EXPECT_EQ(broker().logs().Topic("manual")->partitions, 2);
 }
 
 class StrictReplicationTest : public CreateTopicsTest {
  protected:
-  void Configure(BrokerConfig& config) override { config.strict_replication_factor = true; }
+  void Configure(BrokerConfig& config) override {
+    CreateTopicsTest::Configure(config);
+    config.strict_replication_factor = true;
+  }
 };
 
 TEST_F(StrictReplicationTest, FactorAboveOneIsRejected) {

@@ -4,7 +4,7 @@
 // out-of-range offsets and the cleanup policy.
 #include <gtest/gtest.h>
 
-#include "tests/broker/data_plane_testing.h"
+#include "tests/broker/broker_testing.h"
 
 namespace brook::broker {
 namespace {

@@ -10,13 +10,8 @@
 #include <chrono>
 #include <thread>
 
-#include "broker/broker.h"
 #include "protocol/frame.h"
-#include "protocol/record_batch.h"
-#include "storage/log_manager.h"
-#include "storage/partition_log.h"
-#include "tests/testing/raw_client.h"
-#include "tests/testing/test_env.h"
+#include "tests/broker/broker_testing.h"
 
 namespace brook::broker {
 namespace {
@@ -26,82 +21,29 @@ using std::chrono::steady_clock;
 using testing::Call;
 using testing::RawClient;
 
-constexpr int64_t kT0 = 1700000000000;
-
-struct BatchSpec {
-  std::vector<std::string> values;
-  int64_t producer_id = kNoProducerId;
-  int16_t epoch = kNoProducerEpoch;
-  int32_t sequence = kNoSequence;
-  bool transactional = false;
-};
-
-std::string Batch(const BatchSpec& spec) {
-  RecordBatchHeader h;
-  h.base_timestamp = kT0;
-  h.producer_id = spec.producer_id;
-  h.producer_epoch = spec.epoch;
-  h.base_sequence = spec.sequence;
-  if (spec.transactional) h.attributes |= kTransactionalAttribute;
-  std::vector<Record> records;
-  for (size_t i = 0; i < spec.values.size(); ++i) {
-    records.push_back(Record{.timestamp_delta = static_cast<int64_t>(i),
-                             .offset_delta = static_cast<int32_t>(i),
-                             .key = "k" + std::to_string(i),
-                             .value = spec.values[i]});
-  }
-  Result<std::string> batch = BuildRecordBatch(h, Compression::kNone, records);
-  EXPECT_TRUE(batch.ok()) << batch.status().ToString();
-  return batch.ok() ? *batch : std::string();
-}
-
 // Values of the data records in `records`; control batches skipped.
 std::vector<std::string> Values(const std::optional<std::string>& records) {
   std::vector<std::string> out;
   if (!records) return out;
-  RecordBatchReader reader(*records);
-  for (;;) {
-    Result<std::optional<RecordBatchView>> next = reader.Next();
-    EXPECT_TRUE(next.ok()) << next.status().ToString();
-    if (!next.ok() || !next->has_value()) break;
-    if ((*next)->header().is_control()) continue;
-    Result<std::vector<Record>> decoded = (*next)->DecodeRecords(1 << 20);
-    EXPECT_TRUE(decoded.ok());
-    if (!decoded.ok()) break;
-    for (const Record& r : *decoded) out.push_back(r.value.value_or("<null>"));
-  }
+  for (const Record& r : Records(*records)) out.push_back(r.value.value_or("<null>"));
   return out;
 }
 
-class FetchTest : public ::testing::Test {
+class FetchTest : public TestBrokerFixture {
  protected:
-  void SetUp() override {
-    BrokerConfig config;
-    config.listener_port = 0;
-    config.cluster_id = "brook-test-cluster";
-    config.memory = true;
-    config.io_threads = brook::testing::TestIoThreads();
+  void Configure(BrokerConfig& config) override {
+    TestBrokerFixture::Configure(config);
     config.io_threads = 2;
-    broker_ = std::make_unique<Broker>(config);
-    Status s = broker_->Start();
-    ASSERT_TRUE(s.ok()) << s.ToString();
-  }
-
-  RawClient Connect() {
-    RawClient client;
-    Status s = client.Connect("127.0.0.1", broker_->port());
-    EXPECT_TRUE(s.ok()) << s.ToString();
-    return client;
   }
 
   storage::TopicInfo CreateTopic(const std::string& name, int32_t partitions = 1) {
-    Result<storage::TopicInfo> info = broker_->logs().CreateTopic(name, partitions, {});
+    Result<storage::TopicInfo> info = broker().logs().CreateTopic(name, partitions, {});
     EXPECT_TRUE(info.ok()) << info.status().ToString();
     return info.ok() ? *info : storage::TopicInfo{};
   }
 
   storage::PartitionLog& Log(const std::string& topic, int32_t partition = 0) {
-    std::shared_ptr<storage::PartitionLog> log = broker_->logs().Partition(topic, partition);
+    std::shared_ptr<storage::PartitionLog> log = broker().logs().Partition(topic, partition);
     EXPECT_NE(log, nullptr);
     return *log;
   }
@@ -109,7 +51,7 @@ class FetchTest : public ::testing::Test {
   void Append(const std::string& topic, int32_t partition, const BatchSpec& spec) {
     Result<storage::AppendResult> r = Log(topic, partition).Append(Batch(spec), 0);
     ASSERT_TRUE(r.ok()) << r.status().ToString();
-    broker_->NotifyAppended(topic, partition);
+    broker().NotifyAppended(topic, partition);
   }
 
   // A consumer's fetch of one partition.
@@ -127,8 +69,6 @@ class FetchTest : public ::testing::Test {
     p.partition_max_bytes = partition_max_bytes;
     return req;
   }
-
-  std::unique_ptr<Broker> broker_;
 };
 
 TEST_F(FetchTest, ReadsRecordsBackAtEveryVersion) {
@@ -302,7 +242,7 @@ TEST_F(FetchTest, AnAppendWakesAParkedFetch) {
   EXPECT_EQ(Values(resp->responses[0].partitions[0].records), std::vector<std::string>{"late"});
   EXPECT_GE(elapsed, milliseconds(250));
   EXPECT_LT(elapsed, milliseconds(3000));
-  EXPECT_EQ(broker_->fetch_waiters().parked_count(), 0u);
+  EXPECT_EQ(broker().fetch_waiters().parked_count(), 0u);
 }
 
 TEST_F(FetchTest, AFetchWithoutDataWaitsMaxWait) {
@@ -347,16 +287,16 @@ TEST_F(FetchTest, StopDoesNotWaitForParkedFetches) {
                       2);
   wire::EncodeTo(frame, req, 12);
   ASSERT_TRUE(client.SendFrame(frame).ok());
-  ASSERT_TRUE(broker_->fetch_waiters().parked_count() == 1u || [&] {
-    for (int i = 0; i < 200 && broker_->fetch_waiters().parked_count() == 0; ++i) {
+  ASSERT_TRUE(broker().fetch_waiters().parked_count() == 1u || [&] {
+    for (int i = 0; i < 200 && broker().fetch_waiters().parked_count() == 0; ++i) {
       std::this_thread::sleep_for(milliseconds(10));
     }
-    return broker_->fetch_waiters().parked_count() == 1u;
+    return broker().fetch_waiters().parked_count() == 1u;
   }());
   const auto start = steady_clock::now();
-  broker_->Stop();
+  broker().Stop();
   EXPECT_LT(steady_clock::now() - start, milliseconds(5000));
-  broker_.reset();  // destroys the parked fetch with the io context
+  StopBroker();  // destroys the parked fetch with the io context
 }
 
 TEST_F(FetchTest, ReadCommittedStopsAtTheLastStableOffsetAndListsAbortedTransactions) {

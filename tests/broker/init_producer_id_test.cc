@@ -8,7 +8,7 @@
 
 #include "broker/producer_ids.h"
 #include "storage/metadata_store.h"
-#include "tests/broker/data_plane_testing.h"
+#include "tests/broker/broker_testing.h"
 #include "tests/testing/temp_dir.h"
 
 namespace brook::broker {

@@ -4,7 +4,7 @@
 // leader epochs and duplicate partitions.
 #include <gtest/gtest.h>
 
-#include "tests/broker/data_plane_testing.h"
+#include "tests/broker/broker_testing.h"
 
 namespace brook::broker {
 namespace {

@@ -4,13 +4,9 @@
 // operations across v0-13.
 #include <gtest/gtest.h>
 
-#include <map>
 #include <string>
 
-#include "broker/broker.h"
-#include "storage/log_manager.h"
-#include "tests/testing/raw_client.h"
-#include "tests/testing/test_env.h"
+#include "tests/broker/broker_testing.h"
 
 namespace brook::broker {
 namespace {
@@ -18,33 +14,7 @@ namespace {
 using testing::Call;
 using testing::RawClient;
 
-class MetadataTest : public ::testing::Test {
- protected:
-  virtual void Configure(BrokerConfig&) {}
-
-  void SetUp() override {
-    BrokerConfig config;
-    config.listener_port = 0;
-    config.cluster_id = "brook-test-cluster";
-    config.memory = true;
-    config.io_threads = brook::testing::TestIoThreads();
-    Configure(config);
-    broker_ = std::make_unique<Broker>(config);
-    Status s = broker_->Start();
-    ASSERT_TRUE(s.ok()) << s.ToString();
-    Status c = client_.Connect("127.0.0.1", broker_->port());
-    ASSERT_TRUE(c.ok()) << c.ToString();
-  }
-
-  void CreateTopic(const std::string& name, int32_t partitions,
-                   std::map<std::string, std::string> configs = {}) {
-    Result<storage::TopicInfo> t = broker_->logs().CreateTopic(name, partitions, configs);
-    ASSERT_TRUE(t.ok()) << t.status().ToString();
-  }
-
-  std::unique_ptr<Broker> broker_;
-  RawClient client_;
-};
+using MetadataTest = ConnectedBrokerFixture;
 
 TEST_F(MetadataTest, AllTopicsAtEveryVersion) {
   CreateTopic("alpha", 3);
@@ -79,7 +49,7 @@ TEST_F(MetadataTest, AllTopicsAtEveryVersion) {
       EXPECT_FALSE(alpha.is_internal);
     }
     if (v >= 10) {
-      EXPECT_EQ(alpha.topic_id, broker_->logs().Topic("alpha")->topic_id);
+      EXPECT_EQ(alpha.topic_id, broker().logs().Topic("alpha")->topic_id);
     }
     if (v >= 8) {
       EXPECT_EQ(alpha.topic_authorized_operations, MetadataResponse::kAuthorizedOperationsUnknown);
@@ -107,7 +77,7 @@ TEST_F(MetadataTest, UnknownTopicIsAutoCreatedWithNumPartitions) {
     EXPECT_EQ(resp->topics[0].error_code, ErrorCode::kNone) << "v" << v;
     EXPECT_EQ(resp->topics[0].name, name);
     EXPECT_EQ(resp->topics[0].partitions.size(), 1u);
-    ASSERT_TRUE(broker_->logs().Topic(name).has_value()) << "v" << v;
+    ASSERT_TRUE(broker().logs().Topic(name).has_value()) << "v" << v;
   }
 }
 
@@ -121,7 +91,7 @@ TEST_F(MetadataTest, NoAutoCreationWhenTheRequestForbidsIt) {
     ASSERT_EQ(resp->topics.size(), 1u);
     EXPECT_EQ(resp->topics[0].error_code, ErrorCode::kUnknownTopicOrPartition) << "v" << v;
   }
-  EXPECT_FALSE(broker_->logs().Topic("missing").has_value());
+  EXPECT_FALSE(broker().logs().Topic("missing").has_value());
 }
 
 TEST_F(MetadataTest, InvalidNameIsInvalidTopicException) {
@@ -135,7 +105,7 @@ TEST_F(MetadataTest, InvalidNameIsInvalidTopicException) {
 
 TEST_F(MetadataTest, TopicsByIdAndUnknownId) {
   CreateTopic("by-id", 2);
-  Uuid id = broker_->logs().Topic("by-id")->topic_id;
+  Uuid id = broker().logs().Topic("by-id")->topic_id;
   Uuid unknown = Uuid::Random();
   MetadataRequest req;
   req.topics.emplace().push_back({.topic_id = id, .name = std::nullopt});
@@ -165,7 +135,10 @@ TEST_F(MetadataTest, AuthorizedOperationsWhenAsked) {
 
 class MetadataNoAutoCreateTest : public MetadataTest {
  protected:
-  void Configure(BrokerConfig& config) override { config.auto_create_topics = false; }
+  void Configure(BrokerConfig& config) override {
+    MetadataTest::Configure(config);
+    config.auto_create_topics = false;
+  }
 };
 
 TEST_F(MetadataNoAutoCreateTest, BrokerSettingDisablesAutoCreation) {

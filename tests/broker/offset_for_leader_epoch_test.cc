@@ -3,7 +3,7 @@
 // OffsetForLeaderEpoch with the single epoch 0.
 #include <gtest/gtest.h>
 
-#include "tests/broker/data_plane_testing.h"
+#include "tests/broker/broker_testing.h"
 
 namespace brook::broker {
 namespace {

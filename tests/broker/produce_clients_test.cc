@@ -16,7 +16,7 @@
 #include <sstream>
 
 #include "broker/handler_table.h"
-#include "tests/broker/data_plane_testing.h"
+#include "tests/broker/broker_testing.h"
 #include "tests/testing/temp_dir.h"
 
 namespace brook::broker {
@@ -42,15 +42,13 @@ class ProduceClientsTest : public DataPlaneTest {
     ASSERT_EQ(rc, 0) << command << "\n" << text.str();
   }
 
-  std::string Bootstrap() const { return "127.0.0.1:" + std::to_string(broker_->port()); }
-
   testing::TempDir dir_;
 };
 
 TEST_F(ProduceClientsTest, KcatProducesKeyedMessagesWithHeaders) {
   const std::string input = dir_.path() + "/input.txt";
   std::ofstream(input) << "k1:v1\nk2:v2\nk3:v3\n";
-  Run("timeout 30 kcat -P -b " + Bootstrap() + " -t interop -p 0 -K : -H trace=abc -l " + input);
+  Run("timeout 30 kcat -P -b " + bootstrap() + " -t interop -p 0 -K : -H trace=abc -l " + input);
   std::vector<Record> records = ReadAll("interop", 0);
   ASSERT_EQ(records.size(), 3u);
   for (int i = 0; i < 3; ++i) {
@@ -78,7 +76,7 @@ for i in range(100):
 left = p.flush(25)
 assert left == 0 and not failed, (left, failed)
 )";
-  Run("timeout 30 /usr/bin/python3 " + script + " " + Bootstrap());
+  Run("timeout 30 /usr/bin/python3 " + script + " " + bootstrap());
   std::vector<Record> records = ReadAll("interop", 0);
   ASSERT_EQ(records.size(), 100u);
   for (int i = 0; i < 100; ++i) {

@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "broker/handler_table.h"
-#include "tests/broker/data_plane_testing.h"
+#include "tests/broker/broker_testing.h"
 #include "tests/testing/serde_testing.h"
 
 namespace brook::broker {
@@ -109,7 +109,7 @@ TEST_F(ProduceTest, UnknownTopicOrPartitionDoesNotFailTheOthers) {
             ErrorCode::kUnknownTopicOrPartition);
   EXPECT_EQ(resp->responses[1].partition_responses[0].error_code,
             ErrorCode::kUnknownTopicOrPartition);
-  EXPECT_FALSE(broker_->logs().Topic("missing"));  // produce never creates topics
+  EXPECT_FALSE(broker().logs().Topic("missing"));  // produce never creates topics
 }
 
 TEST_F(ProduceTest, RecordsMustBeExactlyOneBatch) {

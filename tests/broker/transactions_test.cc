@@ -14,7 +14,7 @@
 #include "broker/group_records.h"
 #include "broker/txn_coordinator.h"
 #include "broker/txn_records.h"
-#include "tests/broker/data_plane_testing.h"
+#include "tests/broker/broker_testing.h"
 #include "tests/testing/temp_dir.h"
 
 namespace brook::broker {
@@ -28,36 +28,24 @@ struct ProducerIdAndEpoch {
   int16_t epoch = -1;
 };
 
-class TransactionsTest : public ::testing::Test {
+class TransactionsTest : public TestBrokerFixture {
  protected:
-  void SetUp() override { StartBroker(); }
-
-  void StartBroker() {
-    config_.listener_port = 0;
-    config_.cluster_id = "brook-test-cluster";
-    config_.io_threads = brook::testing::TestIoThreads();
-    if (config_.log_dirs == "./data") config_.memory = true;
-    broker_ = std::make_unique<Broker>(config_);
-    Status s = broker_->Start();
-    ASSERT_TRUE(s.ok()) << s.ToString();
-    client_ = std::make_unique<RawClient>();
-    Status c = client_->Connect("127.0.0.1", broker_->port());
-    ASSERT_TRUE(c.ok()) << c.ToString();
+  void SetUp() override {
+    TestBrokerFixture::SetUp();
+    if (!HasFatalFailure()) ConnectClient();
   }
 
   void Restart() {
     client_.reset();
-    broker_.reset();
+    StopBroker();
     StartBroker();
+    if (!HasFatalFailure()) ConnectClient();
   }
 
-  void CreateTopic(const std::string& name, int32_t partitions) {
-    Result<storage::TopicInfo> info = broker_->logs().CreateTopic(name, partitions, {});
-    ASSERT_TRUE(info.ok()) << info.status().ToString();
-  }
-
-  std::shared_ptr<storage::PartitionLog> Log(const std::string& topic, int32_t partition) {
-    return broker_->logs().Partition(topic, partition);
+  void ConnectClient() {
+    client_ = std::make_unique<RawClient>();
+    Status c = client_->Connect("127.0.0.1", broker().port());
+    ASSERT_TRUE(c.ok()) << c.ToString();
   }
 
   ProducerIdAndEpoch Init(const std::string& txn_id, int32_t timeout_ms = 60000) {
@@ -148,8 +136,6 @@ class TransactionsTest : public ::testing::Test {
     return out;
   }
 
-  BrokerConfig config_;
-  std::unique_ptr<Broker> broker_;
   std::unique_ptr<RawClient> client_;
 };
 
@@ -159,8 +145,8 @@ TEST_F(TransactionsTest, FindCoordinatorAnswersThisNodeForTransactionalIds) {
         Call(*client_, FindCoordinatorRequest{.key = "txn", .key_type = 1}, v);
     ASSERT_TRUE(resp.ok()) << resp.status().ToString();
     EXPECT_EQ(resp->error_code, ErrorCode::kNone);
-    EXPECT_EQ(resp->node_id, broker_->config().node_id);
-    EXPECT_EQ(resp->port, broker_->advertised_port());
+    EXPECT_EQ(resp->node_id, broker().config().node_id);
+    EXPECT_EQ(resp->port, broker().advertised_port());
   }
   Result<FindCoordinatorResponse> batch =
       Call(*client_, FindCoordinatorRequest{.key_type = 1, .coordinator_keys = {"a", "b"}}, 4);
@@ -457,9 +443,9 @@ TEST_F(TransactionsTest, WriteTxnMarkersCompletesAPartitionsTransaction) {
 
 class TransactionTimeoutTest : public TransactionsTest {
  protected:
-  void SetUp() override {
-    config_.transaction_abort_timed_out_interval_ms = 20;
-    StartBroker();
+  void Configure(BrokerConfig& config) override {
+    TransactionsTest::Configure(config);
+    config.transaction_abort_timed_out_interval_ms = 20;
   }
 };
 
@@ -491,7 +477,7 @@ TEST_F(TransactionsTest, IdleIdsExpireButOngoingOnesStay) {
   ASSERT_EQ(Add("busy", busy, "t", {0}), ErrorCode::kNone);
   (void)idle;
   // A coordinator over the same logs with an expiration of 1 ms.
-  TransactionCoordinator coordinator({.logs = &broker_->logs(),
+  TransactionCoordinator coordinator({.logs = &broker().logs(),
                                       .now_ms = [] { return Broker::NowMs() + 10; },
                                       .id_expiration_ms = 1});
   ASSERT_TRUE(coordinator.Load().ok());
@@ -501,17 +487,17 @@ TEST_F(TransactionsTest, IdleIdsExpireButOngoingOnesStay) {
   EXPECT_EQ(s[0].error_code, ErrorCode::kTransactionalIdNotFound);
   EXPECT_EQ(s[1].transaction_state, "Ongoing");
   // The tombstone is in the log: a reload does not bring the id back.
-  TransactionCoordinator reloaded({.logs = &broker_->logs()});
+  TransactionCoordinator reloaded({.logs = &broker().logs()});
   ASSERT_TRUE(reloaded.Load().ok());
   EXPECT_EQ(reloaded.Describe({"idle"})[0].error_code, ErrorCode::kTransactionalIdNotFound);
 }
 
 class TransactionRestartTest : public TransactionsTest {
  protected:
-  void SetUp() override {
-    config_.memory = false;
-    config_.log_dirs = dir_.path() + "/data";
-    StartBroker();
+  void Configure(BrokerConfig& config) override {
+    TransactionsTest::Configure(config);
+    config.memory = false;
+    config.log_dirs = dir_.path() + "/data";
   }
 
   // Appends a state record to __transaction_state as the coordinator would

@@ -32,6 +32,7 @@
 #include "storage/mem_file_system.h"
 #include "storage/metadata_store.h"
 #include "storage/partition_log.h"
+#include "tests/broker/broker_testing.h"
 #include "tests/testing/raw_client.h"
 #include "tests/testing/temp_dir.h"
 
@@ -121,33 +122,28 @@ T RunAwaitable(asio::awaitable<T> op) {
   return done.get();
 }
 
-class TxnOffsetCommitTest : public ::testing::Test {
+class TxnOffsetCommitTest : public TestBrokerFixture {
  protected:
-  void StartBroker(bool memory) {
-    BrokerConfig config;
-    config.listener_port = 0;
-    config.cluster_id = "brook-test-cluster";
-    config.memory = memory;
+  void SetUp() override {}  // each test starts its broker, in memory or on disk
+
+  void Configure(BrokerConfig& config) override {
+    TestBrokerFixture::Configure(config);
+    config.memory = memory_;
     config.log_dirs = dir_.path();
     // These tests play the transaction coordinator themselves (markers and
     // CompleteTransaction by hand) with producer ids it never handed out.
     config.transaction_partition_verification = false;
-    broker_ = std::make_unique<Broker>(config);
-    Status s = broker_->Start();
-    ASSERT_TRUE(s.ok()) << s.ToString();
+  }
+
+  void StartBroker(bool memory) {
+    memory_ = memory;
+    TestBrokerFixture::StartBroker();
   }
 
   void RestartBroker() {
-    broker_->Stop();
-    broker_.reset();
+    broker().Stop();
+    StopBroker();
     StartBroker(false);
-  }
-
-  RawClient Connect() {
-    RawClient client;
-    Status s = client.Connect("127.0.0.1", broker_->port());
-    EXPECT_TRUE(s.ok()) << s.ToString();
-    return client;
   }
 
   // What the transaction coordinator does when `producer_id`'s transaction
@@ -156,7 +152,7 @@ class TxnOffsetCommitTest : public ::testing::Test {
   int64_t EndTxn(const std::string& group, int64_t producer_id, int16_t epoch, bool commit) {
     const int32_t partition = OffsetsPartitionFor(group, kOffsetsTopicPartitions);
     std::shared_ptr<storage::PartitionLog> log =
-        broker_->logs().Partition(std::string(kOffsetsTopic), partition);
+        broker().logs().Partition(std::string(kOffsetsTopic), partition);
     EXPECT_NE(log, nullptr);
     if (log == nullptr) return -1;
     Result<storage::AppendResult> marker = log->AppendMarker(
@@ -165,7 +161,7 @@ class TxnOffsetCommitTest : public ::testing::Test {
     EXPECT_TRUE(marker.ok()) << marker.status().ToString();
     if (!marker.ok()) return -1;
     RunAwaitable(
-        broker_->groups().CompleteTransaction(producer_id, partition, marker->base_offset, commit));
+        broker().groups().CompleteTransaction(producer_id, partition, marker->base_offset, commit));
     return marker->base_offset;
   }
 
@@ -182,12 +178,12 @@ class TxnOffsetCommitTest : public ::testing::Test {
   }
 
   testing::TempDir dir_;
-  std::unique_ptr<Broker> broker_;
+  bool memory_ = true;
 };
 
 TEST_F(TxnOffsetCommitTest, PendingOffsetsAreInvisibleUntilTheCommitMarker) {
   StartBroker(true);
-  ASSERT_TRUE(broker_->logs().CreateTopic("orders", 2, {}).ok());
+  ASSERT_TRUE(broker().logs().CreateTopic("orders", 2, {}).ok());
   RawClient client = Connect();
   EXPECT_EQ(TxnCommitError(client, TxnCommit(kGroup, kPid, 0, "orders", 1, 17), 3),
             ErrorCode::kNone);
@@ -206,7 +202,7 @@ TEST_F(TxnOffsetCommitTest, PendingOffsetsAreInvisibleUntilTheCommitMarker) {
 
   // The batch in __consumer_offsets is the producer's, transactional, and
   // holds the partition's last stable offset.
-  std::shared_ptr<storage::PartitionLog> log = broker_->logs().Partition(
+  std::shared_ptr<storage::PartitionLog> log = broker().logs().Partition(
       std::string(kOffsetsTopic), OffsetsPartitionFor(kGroup, kOffsetsTopicPartitions));
   ASSERT_NE(log, nullptr);
   EXPECT_EQ(log->last_stable_offset(), 0);
@@ -222,14 +218,14 @@ TEST_F(TxnOffsetCommitTest, PendingOffsetsAreInvisibleUntilTheCommitMarker) {
   EXPECT_EQ(after.offset, 17);
   EXPECT_EQ(after.metadata, "t17");
   // Applying the same end again changes nothing.
-  RunAwaitable(broker_->groups().CompleteTransaction(
+  RunAwaitable(broker().groups().CompleteTransaction(
       kPid, OffsetsPartitionFor(kGroup, kOffsetsTopicPartitions), marker, true));
   EXPECT_EQ(FetchOne(client, kGroup, "orders", 1).offset, 17);
 }
 
 TEST_F(TxnOffsetCommitTest, AnAbortDropsThePendingOffsets) {
   StartBroker(true);
-  ASSERT_TRUE(broker_->logs().CreateTopic("orders", 1, {}).ok());
+  ASSERT_TRUE(broker().logs().CreateTopic("orders", 1, {}).ok());
   RawClient client = Connect();
   EXPECT_EQ(TxnCommitError(client, TxnCommit(kGroup, kPid, 0, "orders", 0, 5), 0),
             ErrorCode::kNone);
@@ -245,7 +241,7 @@ TEST_F(TxnOffsetCommitTest, AnAbortDropsThePendingOffsets) {
 
 TEST_F(TxnOffsetCommitTest, AMarkerCompletesOnlyWhatWasWrittenBeforeIt) {
   StartBroker(true);
-  ASSERT_TRUE(broker_->logs().CreateTopic("orders", 1, {}).ok());
+  ASSERT_TRUE(broker().logs().CreateTopic("orders", 1, {}).ok());
   RawClient client = Connect();
   const int32_t partition = OffsetsPartitionFor(kGroup, kOffsetsTopicPartitions);
   EXPECT_EQ(TxnCommitError(client, TxnCommit(kGroup, kPid, 0, "orders", 0, 5), 3),
@@ -255,11 +251,11 @@ TEST_F(TxnOffsetCommitTest, AMarkerCompletesOnlyWhatWasWrittenBeforeIt) {
   // delivered again: the new offsets stay pending.
   EXPECT_EQ(TxnCommitError(client, TxnCommit(kGroup, kPid, 0, "orders", 0, 6), 3),
             ErrorCode::kNone);
-  RunAwaitable(broker_->groups().CompleteTransaction(kPid, partition, first_marker, true));
+  RunAwaitable(broker().groups().CompleteTransaction(kPid, partition, first_marker, true));
   EXPECT_EQ(FetchOne(client, kGroup, "orders", 0, true).error, ErrorCode::kUnstableOffsetCommit);
   EXPECT_EQ(FetchOne(client, kGroup, "orders", 0).offset, 5);
   // A marker of another partition (another group's) leaves them too.
-  RunAwaitable(broker_->groups().CompleteTransaction(kPid, (partition + 1) % 50, 1000, true));
+  RunAwaitable(broker().groups().CompleteTransaction(kPid, (partition + 1) % 50, 1000, true));
   EXPECT_EQ(FetchOne(client, kGroup, "orders", 0).offset, 5);
   EndTxn(kGroup, kPid, 0, /*commit=*/true);
   EXPECT_EQ(FetchOne(client, kGroup, "orders", 0, true).offset, 6);
@@ -267,7 +263,7 @@ TEST_F(TxnOffsetCommitTest, AMarkerCompletesOnlyWhatWasWrittenBeforeIt) {
 
 TEST_F(TxnOffsetCommitTest, ALaterPlainCommitWinsOverAnEarlierTransactionalOne) {
   StartBroker(true);
-  ASSERT_TRUE(broker_->logs().CreateTopic("orders", 1, {}).ok());
+  ASSERT_TRUE(broker().logs().CreateTopic("orders", 1, {}).ok());
   RawClient client = Connect();
   EXPECT_EQ(TxnCommitError(client, TxnCommit(kGroup, kPid, 0, "orders", 0, 5), 3),
             ErrorCode::kNone);
@@ -286,7 +282,7 @@ TEST_F(TxnOffsetCommitTest, ALaterPlainCommitWinsOverAnEarlierTransactionalOne) 
 
 TEST_F(TxnOffsetCommitTest, ARestartReloadsCommittedAbortedAndPendingOffsets) {
   StartBroker(false);
-  ASSERT_TRUE(broker_->logs().CreateTopic("orders", 3, {}).ok());
+  ASSERT_TRUE(broker().logs().CreateTopic("orders", 3, {}).ok());
   {
     RawClient client = Connect();
     // Partition 0: committed by a transaction. Partition 1: aborted (over
@@ -331,7 +327,7 @@ TEST_F(TxnOffsetCommitTest, ARestartReloadsCommittedAbortedAndPendingOffsets) {
 
 TEST_F(TxnOffsetCommitTest, GroupAndPartitionErrorsAtEveryVersion) {
   StartBroker(true);
-  ASSERT_TRUE(broker_->logs().CreateTopic("orders", 1, {}).ok());
+  ASSERT_TRUE(broker().logs().CreateTopic("orders", 1, {}).ok());
   RawClient client = Connect();
   for (int16_t v = TxnOffsetCommitRequest::kVersions.min;
        v <= TxnOffsetCommitRequest::kVersions.max; ++v) {
@@ -370,7 +366,7 @@ TEST_F(TxnOffsetCommitTest, GroupAndPartitionErrorsAtEveryVersion) {
 
 TEST_F(TxnOffsetCommitTest, MemberCommitsAreCheckedAgainstTheGroup) {
   StartBroker(true);
-  ASSERT_TRUE(broker_->logs().CreateTopic("orders", 1, {}).ok());
+  ASSERT_TRUE(broker().logs().CreateTopic("orders", 1, {}).ok());
   RawClient client = Connect();
   JoinGroupRequest join{.group_id = "g",
                         .session_timeout_ms = 10000,
@@ -407,7 +403,7 @@ TEST_F(TxnOffsetCommitTest, MemberCommitsAreCheckedAgainstTheGroup) {
 
 TEST_F(TxnOffsetCommitTest, DeletingAGroupTakesItsPendingOffsetsWithIt) {
   StartBroker(true);
-  ASSERT_TRUE(broker_->logs().CreateTopic("orders", 1, {}).ok());
+  ASSERT_TRUE(broker().logs().CreateTopic("orders", 1, {}).ok());
   RawClient client = Connect();
   EXPECT_EQ(TxnCommitError(client, TxnCommit(kGroup, kPid, 0, "orders", 0, 5), 3),
             ErrorCode::kNone);

@@ -33,8 +33,8 @@
 #include "protocol/record_batch.h"
 #include "storage/log_manager.h"
 #include "storage/partition_log.h"
+#include "tests/client/client_testing.h"
 #include "tests/testing/temp_dir.h"
-#include "tests/testing/test_env.h"
 
 namespace brook::client {
 namespace {
@@ -82,25 +82,10 @@ std::vector<std::string> Values(const std::vector<ConsumerRecord>& records) {
   return out;
 }
 
-class ConsumerTest : public ::testing::Test {
+class ConsumerTest : public ClientTest {
  protected:
-  void SetUp() override {
-    broker::BrokerConfig config;
-    config.listener_port = 0;
-    config.memory = true;
-    config.io_threads = brook::testing::TestIoThreads();
-    broker_ = std::make_unique<broker::Broker>(config);
-    Status s = broker_->Start();
-    ASSERT_TRUE(s.ok()) << s.ToString();
-  }
-
-  void CreateTopic(const std::string& name, int32_t partitions) {
-    auto topic = broker_->logs().CreateTopic(name, partitions, {});
-    ASSERT_TRUE(topic.ok()) << topic.status().ToString();
-  }
-
   storage::PartitionLog& Log(const std::string& topic, int32_t partition = 0) {
-    return *broker_->logs().Partition(topic, partition);
+    return *broker().logs().Partition(topic, partition);
   }
 
   void Append(const std::string& topic, int32_t partition, const BatchSpec& spec) {
@@ -109,7 +94,7 @@ class ConsumerTest : public ::testing::Test {
   }
 
   std::unique_ptr<Consumer> MakeConsumer(std::map<std::string, std::string> props = {}) {
-    props.emplace("bootstrap.servers", broker_->bootstrap());
+    props.emplace("bootstrap.servers", broker().bootstrap());
     props.emplace("auto.offset.reset", "earliest");
     Result<std::unique_ptr<Consumer>> c = Consumer::Create(props);
     EXPECT_TRUE(c.ok()) << c.status().ToString();
@@ -126,13 +111,11 @@ class ConsumerTest : public ::testing::Test {
     }
     return out;
   }
-
-  std::unique_ptr<broker::Broker> broker_;
 };
 
 TEST_F(ConsumerTest, ReadsBackWhatTheProducerWroteInOffsetOrderPerPartition) {
   CreateTopic("orders", 3);
-  auto producer = Producer::Create({{"bootstrap.servers", broker_->bootstrap()}});
+  auto producer = Producer::Create({{"bootstrap.servers", broker().bootstrap()}});
   ASSERT_TRUE(producer.ok());
   constexpr int kCount = 300;
   for (int i = 0; i < kCount; ++i) {
@@ -502,7 +485,7 @@ TEST_F(ConsumerTest, CloseDuringAParkedJoinLeavesAtOnce) {
 // A librdkafka member (python3 confluent_kafka, range) and a Brook member
 // share one group's partitions.
 TEST_F(ConsumerTest, MixedGroupWithLibrdkafkaSharesThePartitions) {
-  if (::system("/usr/bin/python3 -c 'import confluent_kafka' 2>/dev/null") != 0) {
+  if (!HaveConfluentKafka()) {
     GTEST_FAIL() << "python3 confluent_kafka is not installed (tools/deps.sh interop)";
   }
   CreateTopic("mixed", 6);
@@ -529,7 +512,7 @@ TEST_F(ConsumerTest, MixedGroupWithLibrdkafkaSharesThePartitions) {
            "    c.poll(0.1)\n"
            "c.close()\n";
   }
-  std::string command = "timeout 90 /usr/bin/python3 " + script + " " + broker_->bootstrap() + " " +
+  std::string command = "timeout 90 /usr/bin/python3 " + script + " " + broker().bootstrap() + " " +
                         assigned_file + " " + stop_file + " 2>&1";
   FILE* pipe = ::popen(command.c_str(), "r");
   ASSERT_NE(pipe, nullptr);
@@ -553,10 +536,7 @@ TEST_F(ConsumerTest, MixedGroupWithLibrdkafkaSharesThePartitions) {
   std::set<int32_t> ours = Partitions(consumer->assignment());
   { std::ofstream(stop_file) << "stop"; }
   std::string output;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof(buf), pipe)) > 0) output.append(buf, n);
-  int status = ::pclose(pipe);
+  int status = ReadAndClose(pipe, output);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << output;
 
   ASSERT_EQ(ours.size(), 3u) << output;
@@ -616,7 +596,7 @@ TEST(DecodeFetchedRecordsTest, AbortedTransactionsAreDroppedUpToTheirMarker) {
 // librdkafka's transactional producer commits and aborts; Brook's consumer
 // under read_committed sees only the committed records.
 TEST_F(ConsumerTest, ReadCommittedAgainstLibrdkafkaTransactions) {
-  if (::system("/usr/bin/python3 -c 'import confluent_kafka' 2>/dev/null") != 0) {
+  if (!HaveConfluentKafka()) {
     GTEST_FAIL() << "python3 confluent_kafka is not installed (tools/deps.sh interop)";
   }
   CreateTopic("tx", 2);
@@ -641,14 +621,11 @@ TEST_F(ConsumerTest, ReadCommittedAgainstLibrdkafkaTransactions) {
            "p.commit_transaction(30)\n";
   }
   std::string command =
-      "timeout 90 /usr/bin/python3 " + script + " " + broker_->bootstrap() + " 2>&1";
+      "timeout 90 /usr/bin/python3 " + script + " " + broker().bootstrap() + " 2>&1";
   FILE* pipe = ::popen(command.c_str(), "r");
   ASSERT_NE(pipe, nullptr);
   std::string output;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof(buf), pipe)) > 0) output.append(buf, n);
-  int status = ::pclose(pipe);
+  int status = ReadAndClose(pipe, output);
   ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << output;
 
   auto consumer = MakeConsumer({{"isolation.level", "read_committed"}});
@@ -807,7 +784,7 @@ TEST_F(ConsumerTest, CooperativeStickyMovesOnlyWhatBalanceNeeds) {
   // Two rebalances: one that revokes, one that hands over.
   EXPECT_GE(a->group_metadata().generation_id, first_generation + 2);
   EXPECT_EQ(a->group_metadata().generation_id, b->group_metadata().generation_id);
-  EXPECT_EQ(GroupProtocol(broker_->bootstrap(), "coop"), "cooperative-sticky");
+  EXPECT_EQ(GroupProtocol(broker().bootstrap(), "coop"), "cooperative-sticky");
 
   // b leaves (committing what it read); a gets b's partitions in one
   // rebalance and revokes nothing.
@@ -857,7 +834,7 @@ TEST_F(ConsumerTest, MixedAssignorListsUseTheProtocolTheGroupChose) {
   }
   ASSERT_EQ(a->assignment().size(), 3u);
   ASSERT_EQ(b->assignment().size(), 3u);
-  EXPECT_EQ(GroupProtocol(broker_->bootstrap(), "mix"), "range");
+  EXPECT_EQ(GroupProtocol(broker().bootstrap(), "mix"), "range");
 
   // b leaves, c (cooperative only) joins: the group can only pick
   // cooperative-sticky; a still revokes everything before each join.
@@ -869,11 +846,11 @@ TEST_F(ConsumerTest, MixedAssignorListsUseTheProtocolTheGroupChose) {
   deadline = Clock::now() + 30s;
   while (Clock::now() < deadline &&
          !(a->assignment().size() == 3 && c->assignment().size() == 3 && seen.size() == 12 &&
-           GroupProtocol(broker_->bootstrap(), "mix") == "cooperative-sticky")) {
+           GroupProtocol(broker().bootstrap(), "mix") == "cooperative-sticky")) {
     poll(*a);
     poll(*c);
   }
-  EXPECT_EQ(GroupProtocol(broker_->bootstrap(), "mix"), "cooperative-sticky");
+  EXPECT_EQ(GroupProtocol(broker().bootstrap(), "mix"), "cooperative-sticky");
   EXPECT_EQ(a->assignment().size(), 3u);
   EXPECT_EQ(c->assignment().size(), 3u);
   EXPECT_EQ(seen.size(), 12u);
@@ -908,7 +885,7 @@ TEST_F(ConsumerTest, MaxPollIntervalLeavesTheGroupAndTheNextPollRejoins) {
   EXPECT_EQ(a->group_metadata().generation_id, joined.generation_id);
 
   // Not polling: the member leaves once the interval has passed.
-  auto admin = Admin::Create({{"bootstrap.servers", broker_->bootstrap()}});
+  auto admin = Admin::Create({{"bootstrap.servers", broker().bootstrap()}});
   ASSERT_TRUE(admin.ok());
   auto state = [&] {
     auto described = (*admin)->describe_groups({"slow"});
@@ -947,7 +924,7 @@ TEST_F(ConsumerTest, FetcherFetchesAheadWhileRecordsAreBufferedAndResumesMidBatc
   }
   // One batch per response: a partition's first batch comes even when larger.
   Result<ClientConfig> config = ClientConfig::FromProperties(
-      {{"bootstrap.servers", broker_->bootstrap()}, {"max.partition.fetch.bytes", "1"}});
+      {{"bootstrap.servers", broker().bootstrap()}, {"max.partition.fetch.bytes", "1"}});
   ASSERT_TRUE(config.ok()) << config.status().ToString();
   asio::io_context io;
   auto work = asio::make_work_guard(io);

@@ -21,8 +21,8 @@
 #include "protocol/record_batch.h"
 #include "storage/log_manager.h"
 #include "storage/partition_log.h"
+#include "tests/client/client_testing.h"
 #include "tests/testing/temp_dir.h"
-#include "tests/testing/test_env.h"
 
 namespace brook::client {
 namespace {
@@ -72,18 +72,8 @@ out.close()
 // Which member holds the partitions (and leads the group) first.
 enum class First { kBrook, kLibrdkafka };
 
-class CooperativeInteropTest : public ::testing::Test {
+class CooperativeInteropTest : public ClientTest {
  protected:
-  void SetUp() override {
-    broker::BrokerConfig config;
-    config.listener_port = 0;
-    config.memory = true;
-    config.io_threads = brook::testing::TestIoThreads();
-    broker_ = std::make_unique<broker::Broker>(config);
-    Status s = broker_->Start();
-    ASSERT_TRUE(s.ok()) << s.ToString();
-  }
-
   void AppendRound(const std::string& round) {
     for (int32_t p = 0; p < 6; ++p) {
       RecordBatchHeader h;
@@ -95,14 +85,12 @@ class CooperativeInteropTest : public ::testing::Test {
       }
       Result<std::string> batch = BuildRecordBatch(h, Compression::kNone, records);
       ASSERT_TRUE(batch.ok());
-      auto r = broker_->logs().Partition("shared", p)->Append(*batch, 0);
+      auto r = broker().logs().Partition("shared", p)->Append(*batch, 0);
       ASSERT_TRUE(r.ok()) << r.status().ToString();
     }
   }
 
   void JoinAndLeave(const std::string& group, First first);
-
-  std::unique_ptr<broker::Broker> broker_;
 };
 
 std::set<int32_t> ReadPartitions(const std::string& path) {
@@ -127,10 +115,10 @@ std::multiset<std::string> ReadLines(const std::string& path) {
 // joins and they split the second; the librdkafka member leaves and Brook's
 // reads the third. Every record is read once.
 void CooperativeInteropTest::JoinAndLeave(const std::string& group, First first) {
-  ASSERT_TRUE(broker_->logs().CreateTopic("shared", 6, {}).ok());
+  ASSERT_TRUE(broker().logs().CreateTopic("shared", 6, {}).ok());
   AppendRound("r1");
   std::vector<std::string> revoked_events;  // outlives the consumer, which revokes on close
-  auto created = Consumer::Create({{"bootstrap.servers", broker_->bootstrap()},
+  auto created = Consumer::Create({{"bootstrap.servers", broker().bootstrap()},
                                    {"group.id", group},
                                    {"partition.assignment.strategy", "cooperative-sticky"},
                                    {"auto.offset.reset", "earliest"},
@@ -153,7 +141,7 @@ void CooperativeInteropTest::JoinAndLeave(const std::string& group, First first)
   std::string consumed_file = dir.path() + "/consumed";
   std::string stop_file = dir.path() + "/stop";
   { std::ofstream(script) << kMember; }
-  std::string command = "timeout 120 /usr/bin/python3 " + script + " " + broker_->bootstrap() +
+  std::string command = "timeout 120 /usr/bin/python3 " + script + " " + broker().bootstrap() +
                         " " + group + " " + assigned_file + " " + consumed_file + " " + stop_file +
                         " 2>&1";
   FILE* pipe = nullptr;
@@ -197,10 +185,7 @@ void CooperativeInteropTest::JoinAndLeave(const std::string& group, First first)
   // librdkafka leaves; Brook takes its partitions on where they were committed.
   { std::ofstream(stop_file) << "stop"; }
   std::string output;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof(buf), pipe)) > 0) output.append(buf, n);
-  int status = ::pclose(pipe);
+  int status = ReadAndClose(pipe, output);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << output;
   AppendRound("r3");
   std::multiset<std::string> theirs_read = ReadLines(consumed_file);

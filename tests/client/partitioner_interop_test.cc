@@ -15,6 +15,7 @@
 #include "client/partitioner.h"
 #include "client/producer.h"
 #include "storage/log_manager.h"
+#include "tests/client/client_testing.h"
 #include "tests/testing/temp_dir.h"
 
 namespace brook::client {
@@ -26,7 +27,7 @@ constexpr int kKeys = 200;
 std::string Key(int i) { return "user-" + std::to_string(i * 7919) + (i % 3 ? "" : "\xc3\xa9"); }
 
 TEST(PartitionerInteropTest, SameKeySamePartitionAsLibrdkafkaMurmur2Random) {
-  if (::system("/usr/bin/python3 -c 'import confluent_kafka' 2>/dev/null") != 0) {
+  if (!HaveConfluentKafka()) {
     GTEST_FAIL() << "python3 confluent_kafka is not installed (tools/deps.sh interop)";
   }
   broker::BrokerConfig config;
@@ -59,10 +60,7 @@ TEST(PartitionerInteropTest, SameKeySamePartitionAsLibrdkafkaMurmur2Random) {
   FILE* pipe = ::popen(command.c_str(), "r");
   ASSERT_NE(pipe, nullptr);
   std::string output;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof(buf), pipe)) > 0) output.append(buf, n);
-  int status = ::pclose(pipe);
+  int status = ReadAndClose(pipe, output);
   ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << output;
 
   std::map<std::string, int32_t> librdkafka;  // hex key -> partition

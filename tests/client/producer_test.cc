@@ -20,8 +20,8 @@
 #include "protocol/record_batch.h"
 #include "storage/log_manager.h"
 #include "storage/partition_log.h"
+#include "tests/client/client_testing.h"
 #include "tests/client/test_proxy.h"
-#include "tests/testing/test_env.h"
 
 namespace brook::client {
 namespace {
@@ -69,36 +69,15 @@ std::vector<StoredRecord> ReadAll(broker::Broker& broker, const std::string& top
   return out;
 }
 
-class ProducerTest : public ::testing::Test {
+class ProducerTest : public ClientTest {
  protected:
-  void SetUp() override { StartBroker(); }
-
-  void StartBroker(std::function<void(broker::BrokerConfig&)> configure = nullptr) {
-    broker::BrokerConfig config;
-    config.listener_port = 0;
-    config.memory = true;
-    config.io_threads = brook::testing::TestIoThreads();
-    if (configure) configure(config);
-    broker_ = std::make_unique<broker::Broker>(config);
-    Status s = broker_->Start();
-    ASSERT_TRUE(s.ok()) << s.ToString();
-  }
-
-  void CreateTopic(const std::string& name, int32_t partitions,
-                   const std::map<std::string, std::string>& configs = {}) {
-    auto topic = broker_->logs().CreateTopic(name, partitions, configs);
-    ASSERT_TRUE(topic.ok()) << topic.status().ToString();
-  }
-
   std::unique_ptr<Producer> MakeProducer(std::map<std::string, std::string> props = {},
                                          std::string bootstrap = "") {
-    props.emplace("bootstrap.servers", bootstrap.empty() ? broker_->bootstrap() : bootstrap);
+    props.emplace("bootstrap.servers", bootstrap.empty() ? broker().bootstrap() : bootstrap);
     Result<std::unique_ptr<Producer>> p = Producer::Create(props);
     EXPECT_TRUE(p.ok()) << p.status().ToString();
     return p.ok() ? std::move(*p) : nullptr;
   }
-
-  std::unique_ptr<broker::Broker> broker_;
 };
 
 TEST_F(ProducerTest, ProducedRecordsAreInTheLogInOrderWithTheirOffsets) {
@@ -127,7 +106,7 @@ TEST_F(ProducerTest, ProducedRecordsAreInTheLogInOrderWithTheirOffsets) {
   }
   size_t total = 0;
   for (int32_t p = 0; p < 3; ++p) {
-    std::vector<StoredRecord> stored = ReadAll(*broker_, "orders", p);
+    std::vector<StoredRecord> stored = ReadAll(broker(), "orders", p);
     ASSERT_EQ(stored.size(), by_partition[p].size()) << "partition " << p;
     for (size_t i = 0; i < stored.size(); ++i) {
       EXPECT_EQ(stored[i].offset, by_partition[p][i].offset);
@@ -169,7 +148,7 @@ TEST_F(ProducerTest, CallbacksRunOnceAndKeylessRecordsStickToAPartitionPerBatch)
   EXPECT_EQ(errors, 0);
   ASSERT_EQ(acked.size(), 50u);
   for (const RecordMetadata& md : acked) EXPECT_EQ(md.partition, acked[0].partition);
-  EXPECT_EQ(ReadAll(*broker_, "events", acked[0].partition).size(), 50u);
+  EXPECT_EQ(ReadAll(broker(), "events", acked[0].partition).size(), 50u);
 }
 
 TEST_F(ProducerTest, EveryCompressionCodecRoundTrips) {
@@ -186,7 +165,7 @@ TEST_F(ProducerTest, EveryCompressionCodecRoundTrips) {
     }
     producer->flush();
     for (auto& f : sent) EXPECT_NO_THROW(f.get()) << codec;
-    std::vector<StoredRecord> stored = ReadAll(*broker_, topic, 0);
+    std::vector<StoredRecord> stored = ReadAll(broker(), topic, 0);
     ASSERT_EQ(stored.size(), 100u) << codec;
     for (int i = 0; i < 100; ++i) {
       EXPECT_EQ(stored[i].record.value, std::string(200, 'a' + i % 26)) << codec;
@@ -206,13 +185,13 @@ TEST_F(ProducerTest, AcksZeroSendsWithoutWaitingAndReportsNoOffset) {
   }
   producer->flush();
   for (auto& f : sent) EXPECT_EQ(f.get().offset, -1);
-  auto log = broker_->logs().Partition("fire", 0);
+  auto log = broker().logs().Partition("fire", 0);
   ASSERT_NE(log, nullptr);
   auto deadline = std::chrono::steady_clock::now() + 5s;
   while (log->high_watermark() < 20 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(5ms);
   }
-  std::vector<StoredRecord> stored = ReadAll(*broker_, "fire", 0);
+  std::vector<StoredRecord> stored = ReadAll(broker(), "fire", 0);
   ASSERT_EQ(stored.size(), 20u);
   EXPECT_FALSE(stored[0].batch.has_producer_id());
 }
@@ -232,8 +211,8 @@ TEST_F(ProducerTest, UnknownTopicIsAutoCreated) {
   ASSERT_NE(producer, nullptr);
   RecordMetadata md = producer->send(ProducerRecord{.topic = "fresh", .value = "hi"}).get();
   EXPECT_EQ(md.offset, 0);
-  EXPECT_TRUE(broker_->logs().Topic("fresh").has_value());
-  EXPECT_EQ(ReadAll(*broker_, "fresh", md.partition).size(), 1u);
+  EXPECT_TRUE(broker().logs().Topic("fresh").has_value());
+  EXPECT_EQ(ReadAll(broker(), "fresh", md.partition).size(), 1u);
 }
 
 TEST_F(ProducerTest, ErrorsAreTypedAndClassified) {
@@ -306,7 +285,7 @@ class ProducerDropTest : public ProducerTest {
   void SetUp() override {
     proxy_ = std::make_unique<testing::TestProxy>();
     StartBroker([this](broker::BrokerConfig& c) { c.advertised_port = proxy_->port(); });
-    proxy_->set_target_port(broker_->port());
+    proxy_->set_target_port(broker().port());
   }
   std::unique_ptr<testing::TestProxy> proxy_;
 };
@@ -349,7 +328,7 @@ TEST_F(ProducerDropTest, IdempotentProducerWritesEveryRecordOnceInOrderDespiteDr
   EXPECT_EQ(failed, 0);
   size_t total = 0;
   for (int32_t p = 0; p < 2; ++p) {
-    std::vector<StoredRecord> stored = ReadAll(*broker_, "drops", p);
+    std::vector<StoredRecord> stored = ReadAll(broker(), "drops", p);
     int last = -1;
     for (const StoredRecord& s : stored) {
       int n = std::stoi(*s.record.value);
@@ -409,7 +388,7 @@ TEST_F(ProducerTest, ConcurrentSendersGetOrderedCallbacksWithExactMetadata) {
   for (int32_t p = 0; p < 4; ++p) {
     const std::vector<Acked>& got = acked[p];
     ASSERT_EQ(got.size(), static_cast<size_t>(kPerThread)) << "partition " << p;
-    std::vector<StoredRecord> stored = ReadAll(*broker_, "small", p);
+    std::vector<StoredRecord> stored = ReadAll(broker(), "small", p);
     ASSERT_EQ(stored.size(), got.size());
     for (size_t i = 0; i < got.size(); ++i) {
       const int n = got[i].n;

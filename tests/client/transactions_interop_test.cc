@@ -20,14 +20,11 @@
 #include "protocol/record_batch.h"
 #include "storage/log_manager.h"
 #include "storage/partition_log.h"
+#include "tests/client/client_testing.h"
 #include "tests/testing/temp_dir.h"
 
 namespace brook::client {
 namespace {
-
-bool HaveConfluentKafka() {
-  return ::system("/usr/bin/python3 -c 'import confluent_kafka' 2>/dev/null") == 0;
-}
 
 // Runs a python script with arguments; returns its exit status and stdout.
 std::pair<int, std::string> RunPython(const std::string& dir, const std::string& code,
@@ -41,10 +38,7 @@ std::pair<int, std::string> RunPython(const std::string& dir, const std::string&
   FILE* pipe = ::popen(command.c_str(), "r");
   if (pipe == nullptr) return {-1, "popen failed"};
   std::string output;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof(buf), pipe)) > 0) output.append(buf, n);
-  int status = ::pclose(pipe);
+  int status = ReadAndClose(pipe, output);
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
 }
 

@@ -25,7 +25,7 @@
 #include "protocol/record_batch.h"
 #include "storage/log_manager.h"
 #include "storage/partition_log.h"
-#include "tests/testing/test_env.h"
+#include "tests/client/client_testing.h"
 
 namespace brook::client {
 namespace {
@@ -106,29 +106,10 @@ Kind KindOf(const Status& s) {
   return Kind::kAbortable;
 }
 
-class TransactionsTest : public ::testing::Test {
+class TransactionsTest : public ClientTest {
  protected:
-  void SetUp() override { StartBroker(); }
-
-  void StartBroker(std::function<void(broker::BrokerConfig&)> configure = nullptr) {
-    broker::BrokerConfig config;
-    config.listener_port = 0;
-    config.memory = true;
-    config.io_threads = brook::testing::TestIoThreads();
-    if (configure) configure(config);
-    broker_ = std::make_unique<broker::Broker>(config);
-    Status s = broker_->Start();
-    ASSERT_TRUE(s.ok()) << s.ToString();
-  }
-
-  void CreateTopic(const std::string& name, int32_t partitions,
-                   const std::map<std::string, std::string>& configs = {}) {
-    auto topic = broker_->logs().CreateTopic(name, partitions, configs);
-    ASSERT_TRUE(topic.ok()) << topic.status().ToString();
-  }
-
   std::unique_ptr<Producer> MakeProducer(std::map<std::string, std::string> props) {
-    props.emplace("bootstrap.servers", broker_->bootstrap());
+    props.emplace("bootstrap.servers", broker().bootstrap());
     props.emplace("max.block.ms", "15000");
     Result<std::unique_ptr<Producer>> p = Producer::Create(props);
     EXPECT_TRUE(p.ok()) << p.status().ToString();
@@ -148,11 +129,11 @@ class TransactionsTest : public ::testing::Test {
 
   std::vector<std::string> Committed(const std::string& topic, int32_t partition) {
     return Values(
-        ReadPartition(*broker_, topic, partition, storage::IsolationLevel::kReadCommitted));
+        ReadPartition(broker(), topic, partition, storage::IsolationLevel::kReadCommitted));
   }
   std::vector<std::string> Uncommitted(const std::string& topic, int32_t partition) {
     return Values(
-        ReadPartition(*broker_, topic, partition, storage::IsolationLevel::kReadUncommitted));
+        ReadPartition(broker(), topic, partition, storage::IsolationLevel::kReadUncommitted));
   }
 
   // The group's committed offset for one partition through OffsetFetch v7
@@ -165,7 +146,7 @@ class TransactionsTest : public ::testing::Test {
     int64_t offset = -2;
     {
       auto connection = BrokerConnection::Create(
-          io, ConnectionOptions{.host = "127.0.0.1", .port = broker_->port(), .client_id = "t"});
+          io, ConnectionOptions{.host = "127.0.0.1", .port = broker().port(), .client_id = "t"});
       auto call = [&](auto req, int16_t version) {
         return *asio::co_spawn(io, detail::Optionally(connection->CallAt(std::move(req), version)),
                                asio::use_future)
@@ -179,7 +160,7 @@ class TransactionsTest : public ::testing::Test {
         find.key_type = 0;
         auto found = call(find, 3);
         EXPECT_TRUE(found.ok() && found->error_code == ErrorCode::kNone);
-        EXPECT_EQ(found->node_id, broker_->config().node_id);
+        EXPECT_EQ(found->node_id, broker().config().node_id);
         OffsetFetchRequest req;
         req.group_id = group;
         req.topics = std::vector<OffsetFetchRequest::OffsetFetchRequestTopic>{
@@ -202,8 +183,6 @@ class TransactionsTest : public ::testing::Test {
     thread.join();
     return offset;
   }
-
-  std::unique_ptr<broker::Broker> broker_;
 };
 
 TEST_F(TransactionsTest, CommittedRecordsAreVisibleToReadCommittedAndAbortedOnesAreNot) {
@@ -246,12 +225,12 @@ TEST_F(TransactionsTest, CommittedRecordsAreVisibleToReadCommittedAndAbortedOnes
   EXPECT_EQ(Uncommitted("ledger", 0),
             (std::vector<std::string>{"c0", "c2", "c4", "c6", "c8", "a0", "a2", "c10"}));
   for (const Stored& r :
-       ReadPartition(*broker_, "ledger", 0, storage::IsolationLevel::kReadUncommitted)) {
+       ReadPartition(broker(), "ledger", 0, storage::IsolationLevel::kReadUncommitted)) {
     EXPECT_TRUE(r.batch.is_transactional());
     EXPECT_TRUE(r.batch.has_producer_id());
   }
   // The log's last batch is the commit marker: nothing is left open.
-  auto log = broker_->logs().Partition("ledger", 0);
+  auto log = broker().logs().Partition("ledger", 0);
   EXPECT_EQ(log->last_stable_offset(), log->high_watermark());
 }
 
@@ -409,7 +388,7 @@ TEST_F(TransactionsTest, CallsOutOfOrderAreIllegalState) {
   // An empty transaction commits without asking the coordinator.
   ASSERT_TRUE(producer->commit_transaction().ok());
 
-  auto bad = Producer::Create({{"bootstrap.servers", broker_->bootstrap()},
+  auto bad = Producer::Create({{"bootstrap.servers", broker().bootstrap()},
                                {"transactional.id", "x"},
                                {"enable.idempotence", "false"}});
   EXPECT_FALSE(bad.ok());
@@ -429,7 +408,7 @@ TEST_F(TransactionTimeoutTest, CommitAfterTheCoordinatorAbortedIsFatal) {
   ASSERT_TRUE(stalled->begin_transaction().ok());
   stalled->send(ProducerRecord{.topic = "tmo", .value = "s0"});
   stalled->flush();
-  auto log = broker_->logs().Partition("tmo", 0);
+  auto log = broker().logs().Partition("tmo", 0);
   auto deadline = std::chrono::steady_clock::now() + 10s;
   while (log->last_stable_offset() < log->high_watermark() &&
          std::chrono::steady_clock::now() < deadline) {
@@ -448,7 +427,7 @@ TEST_F(TransactionTimeoutTest, SendAfterTheTimeoutIsAbortableThenAbortIsFenced) 
   ASSERT_TRUE(stalled->begin_transaction().ok());
   stalled->send(ProducerRecord{.topic = "tmo2", .value = "s0"});
   stalled->flush();
-  auto log = broker_->logs().Partition("tmo2", 0);
+  auto log = broker().logs().Partition("tmo2", 0);
   auto deadline = std::chrono::steady_clock::now() + 10s;
   while (log->last_stable_offset() < log->high_watermark() &&
          std::chrono::steady_clock::now() < deadline) {

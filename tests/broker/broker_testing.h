@@ -1,9 +1,8 @@
-// tests/broker/data_plane_testing.h
+// tests/broker/broker_testing.h
 //
-// Shared by the Produce, ListOffsets, OffsetForLeaderEpoch, DeleteRecords and
-// InitProducerId tests: an embedded in-memory broker with topics created
-// through its LogManager, record batch builders, and a request sender that
-// does not wait for an answer (acks=0).
+// Shared by the broker tests: fixtures on broker/testing_fixture.h with the
+// settings every broker test uses, record batch builders, and a request sender
+// that does not wait for an answer (acks=0).
 #pragma once
 
 #include <gtest/gtest.h>
@@ -15,6 +14,7 @@
 #include <vector>
 
 #include "broker/broker.h"
+#include "broker/testing_fixture.h"
 #include "protocol/compression.h"
 #include "protocol/record.h"
 #include "protocol/record_batch.h"
@@ -28,6 +28,7 @@ namespace brook::broker {
 inline constexpr int64_t kT0 = 1700000000000;
 
 struct BatchSpec {
+  std::vector<std::string> values;  // one record each; empty: `records` records
   int records = 1;
   int64_t timestamp = kT0;  // of the first record; the next ones +1 ms each
   int64_t producer_id = kNoProducerId;
@@ -38,7 +39,8 @@ struct BatchSpec {
   std::string value_prefix = "v";
 };
 
-// One batch of `spec.records` records keyed k0, k1, ... with values v0, v1, ...
+// One batch of records keyed k0, k1, ... with `spec.values`, or else
+// `spec.records` records with values v0, v1, ...
 inline std::string Batch(const BatchSpec& spec = {}) {
   RecordBatchHeader h;
   h.base_timestamp = spec.timestamp;
@@ -46,12 +48,16 @@ inline std::string Batch(const BatchSpec& spec = {}) {
   h.producer_epoch = spec.epoch;
   h.base_sequence = spec.sequence;
   if (spec.transactional) h.attributes |= kTransactionalAttribute;
+  std::vector<std::string> values = spec.values;
+  if (values.empty()) {
+    for (int i = 0; i < spec.records; ++i) values.push_back(spec.value_prefix + std::to_string(i));
+  }
   std::vector<Record> records;
-  for (int i = 0; i < spec.records; ++i) {
-    records.push_back(Record{.timestamp_delta = i,
-                             .offset_delta = i,
+  for (size_t i = 0; i < values.size(); ++i) {
+    records.push_back(Record{.timestamp_delta = static_cast<int64_t>(i),
+                             .offset_delta = static_cast<int32_t>(i),
                              .key = "k" + std::to_string(i),
-                             .value = spec.value_prefix + std::to_string(i)});
+                             .value = values[i]});
   }
   Result<std::string> batch = BuildRecordBatch(h, spec.compression, records);
   EXPECT_TRUE(batch.ok()) << batch.status().ToString();
@@ -99,36 +105,46 @@ inline ProduceRequest OnePartitionProduce(const std::string& topic, int32_t part
   return req;
 }
 
-class DataPlaneTest : public ::testing::Test {
+// An in-memory broker (BrokerFixture) with cluster id "brook-test-cluster"
+// and the io threads the test run asks for. A Configure() override calls
+// TestBrokerFixture::Configure() first.
+class TestBrokerFixture : public BrokerFixture {
  protected:
-  void SetUp() override {
-    BrokerConfig config;
-    config.listener_port = 0;
+  void Configure(BrokerConfig& config) override {
     config.cluster_id = "brook-test-cluster";
-    config.memory = true;
     config.io_threads = brook::testing::TestIoThreads();
-    broker_ = std::make_unique<Broker>(config);
-    Status s = broker_->Start();
-    ASSERT_TRUE(s.ok()) << s.ToString();
   }
 
+  // A new connection to the broker.
   testing::RawClient Connect() {
     testing::RawClient client;
-    Status s = client.Connect("127.0.0.1", broker_->port());
+    Status s = client.Connect("127.0.0.1", broker().port());
     EXPECT_TRUE(s.ok()) << s.ToString();
     return client;
   }
 
-  void CreateTopic(const std::string& name, int32_t partitions,
-                   const std::map<std::string, std::string>& configs = {}) {
-    Result<storage::TopicInfo> info = broker_->logs().CreateTopic(name, partitions, configs);
-    ASSERT_TRUE(info.ok()) << info.status().ToString();
-  }
-
   std::shared_ptr<storage::PartitionLog> Log(const std::string& topic, int32_t partition) {
-    return broker_->logs().Partition(topic, partition);
+    return broker().logs().Partition(topic, partition);
+  }
+};
+
+// A TestBrokerFixture with one connection, client_, opened before each test.
+class ConnectedBrokerFixture : public TestBrokerFixture {
+ protected:
+  void SetUp() override {
+    TestBrokerFixture::SetUp();
+    if (HasFatalFailure()) return;
+    Status c = client_.Connect("127.0.0.1", broker().port());
+    ASSERT_TRUE(c.ok()) << c.ToString();
   }
 
+  testing::RawClient client_;
+};
+
+// The Produce, ListOffsets, OffsetForLeaderEpoch, DeleteRecords and
+// InitProducerId tests: reads a partition back.
+class DataPlaneTest : public TestBrokerFixture {
+ protected:
   // Everything readable in the partition (read_uncommitted).
   std::vector<Record> ReadAll(const std::string& topic, int32_t partition) {
     std::shared_ptr<storage::PartitionLog> log = Log(topic, partition);
@@ -155,8 +171,6 @@ class DataPlaneTest : public ::testing::Test {
     }
     return out;
   }
-
-  std::unique_ptr<Broker> broker_;
 };
 
 }  // namespace brook::broker
