@@ -106,6 +106,9 @@ Status Broker::OpenStorage() {
                  .min_session_timeout_ms = config_.group_min_session_timeout_ms,
                  .max_session_timeout_ms = config_.group_max_session_timeout_ms,
                  .initial_rebalance_delay_ms = config_.group_initial_rebalance_delay_ms,
+                 .max_size = config_.group_max_size,
+                 .offsets_retention_ms = config_.offsets_retention_ms,
+                 .offsets_retention_check_interval_ms = config_.offsets_retention_check_interval_ms,
                  .logs = logs_.get(),
                  .now_ms = &Broker::NowMs,
                  .verify_txn = std::move(verify)});

@@ -110,6 +110,18 @@ Status BrokerConfig::Set(std::string_view name, std::string_view value) {
   if (name == "group.max.session.timeout.ms") {
     return ParseNumber<int32_t>(name, value, 0, INT32_MAX, &group_max_session_timeout_ms);
   }
+  if (name == "group.max.size") {
+    return ParseNumber<int32_t>(name, value, 1, INT32_MAX, &group_max_size);
+  }
+  if (name == "offsets.retention.minutes") {
+    int32_t minutes = 0;  // an int in Kafka, at least 1
+    if (Status s = ParseNumber<int32_t>(name, value, 1, INT32_MAX, &minutes); !s.ok()) return s;
+    offsets_retention_ms = int64_t{minutes} * 60000;
+    return Status::Ok();
+  }
+  if (name == "offsets.retention.check.interval.ms") {
+    return ParseNumber<int64_t>(name, value, 1, INT64_MAX, &offsets_retention_check_interval_ms);
+  }
   if (name == "transaction.max.timeout.ms") {
     return ParseNumber<int32_t>(name, value, 1, INT32_MAX, &transaction_max_timeout_ms);
   }

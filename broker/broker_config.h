@@ -5,6 +5,7 @@
 // an error, so a typo never silently falls back to a default.
 #pragma once
 
+#include <climits>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -42,6 +43,12 @@ struct BrokerConfig {
   int64_t group_initial_rebalance_delay_ms = 0;      // group.initial.rebalance.delay.ms
   int32_t group_min_session_timeout_ms = 6000;       // group.min.session.timeout.ms
   int32_t group_max_session_timeout_ms = 1800000;    // group.max.session.timeout.ms
+  int32_t group_max_size = INT32_MAX;                // group.max.size
+  // Committed offsets expire this long after their commit (after the group
+  // became Empty, for a group with members); offsets.retention.minutes sets it
+  // in minutes as Kafka does, tests set milliseconds here.
+  int64_t offsets_retention_ms = 7 * 24 * 3600 * 1000LL;  // offsets.retention.minutes
+  int64_t offsets_retention_check_interval_ms = 600000;   // offsets.retention.check.interval.ms
   // Transactions (Kafka's names and defaults).
   int32_t transaction_max_timeout_ms = 900000;  // transaction.max.timeout.ms
   // How often transactions past their timeout are aborted.

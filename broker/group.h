@@ -70,6 +70,9 @@ struct CommittedOffset {
   int32_t leader_epoch = -1;
   std::string metadata;
   int64_t commit_timestamp = -1;
+  // When it expires regardless of offsets.retention.minutes (OffsetCommit
+  // v2-4 retention_time_ms; kept as OffsetCommitValue v1). -1: none.
+  int64_t expire_timestamp = -1;
   // Offset of its record in __consumer_offsets: when a transaction commits,
   // the newer record of a partition wins (Kafka keeps the one with the
   // higher record offset). -1: unknown.
@@ -88,6 +91,10 @@ class Group {
   const std::string& id() const { return id_; }
   GroupState state() const { return state_; }
   void set_state(GroupState s) { state_ = s; }
+  // When the group entered its state (Kafka's currentStateTimestamp), ms
+  // since the epoch; -1: unknown.
+  int64_t current_state_timestamp() const { return current_state_timestamp_; }
+  void set_current_state_timestamp(int64_t ms) { current_state_timestamp_ = ms; }
   bool Is(GroupState s) const { return state_ == s; }
   int32_t generation() const { return generation_; }
   void set_generation(int32_t g) { generation_ = g; }
@@ -170,6 +177,7 @@ class Group {
  private:
   std::string id_;
   GroupState state_ = GroupState::kEmpty;
+  int64_t current_state_timestamp_ = -1;
   int32_t generation_ = 0;
   std::optional<std::string> protocol_type_;
   std::optional<std::string> protocol_name_;

@@ -97,10 +97,11 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
 // names): per partition, `error` if set, UNKNOWN_TOPIC_OR_PARTITION,
 // OFFSET_METADATA_TOO_LARGE, or a record for __consumer_offsets and the
 // offset to apply once it is written. Fills the response's topics.
+// `expire_timestamp`: -1, or when the offsets expire (OffsetCommit v2-4).
 template <typename ReqTopics, typename RespTopics>
 void PlanCommits(const storage::LogManager* logs, const std::string& group_id,
                  const ReqTopics& topics, ErrorCode error, bool with_leader_epoch, int64_t now,
-                 RespTopics& resp_topics, std::vector<Record>& records,
+                 int64_t expire_timestamp, RespTopics& resp_topics, std::vector<Record>& records,
                  std::vector<std::pair<TopicPartition, CommittedOffset>>& accepted) {
   for (const auto& topic : topics) {
     auto& rt = resp_topics.emplace_back();
@@ -118,7 +119,8 @@ void PlanCommits(const storage::LogManager* logs, const std::string& group_id,
         CommittedOffset c{.offset = p.committed_offset,
                           .leader_epoch = with_leader_epoch ? p.committed_leader_epoch : -1,
                           .metadata = p.committed_metadata.value_or(""),
-                          .commit_timestamp = now};
+                          .commit_timestamp = now,
+                          .expire_timestamp = expire_timestamp};
         records.push_back(
             {.offset_delta = static_cast<int32_t>(records.size()),
              .key = EncodeOffsetCommitKey(
@@ -126,11 +128,35 @@ void PlanCommits(const storage::LogManager* logs, const std::string& group_id,
              .value = EncodeOffsetCommitValue({.offset = c.offset,
                                                .leader_epoch = c.leader_epoch,
                                                .metadata = c.metadata,
-                                               .commit_timestamp = c.commit_timestamp})});
+                                               .commit_timestamp = c.commit_timestamp,
+                                               .expire_timestamp = c.expire_timestamp})});
         accepted.push_back({{topic.name, p.partition_index}, std::move(c)});
       }
     }
   }
+}
+
+// The topics of a consumer protocol subscription (ConsumerProtocolSubscription:
+// int16 version, then an array of topic names); nullopt when it does not parse.
+std::optional<std::vector<std::string>> SubscribedTopics(std::string_view metadata) {
+  std::vector<std::string> topics;
+  auto u16 = [&](size_t at) {
+    return static_cast<uint16_t>((static_cast<uint8_t>(metadata[at]) << 8) |
+                                 static_cast<uint8_t>(metadata[at + 1]));
+  };
+  if (metadata.size() < 6) return std::nullopt;
+  const uint32_t count = (static_cast<uint32_t>(u16(2)) << 16) | u16(4);
+  size_t at = 6;
+  if (count > metadata.size()) return std::nullopt;  // each name takes two bytes at least
+  for (uint32_t i = 0; i < count; ++i) {
+    if (at + 2 > metadata.size()) return std::nullopt;
+    const size_t len = u16(at);
+    at += 2;
+    if (at + len > metadata.size()) return std::nullopt;
+    topics.emplace_back(metadata.substr(at, len));
+    at += len;
+  }
+  return topics;
 }
 
 }  // namespace
@@ -141,6 +167,8 @@ GroupCoordinator::GroupCoordinator(asio::io_context& io, GroupCoordinatorOptions
 GroupCoordinator::~GroupCoordinator() { Stop(); }
 
 void GroupCoordinator::Start() {
+  next_offsets_check_ =
+      Now() + std::chrono::milliseconds(options_.offsets_retention_check_interval_ms);
   asio::co_spawn(strand_, Sweep(), LogEscaped{kLog, "group sweep"});
   if (options_.logs == nullptr || !options_.logs->Topic(kOffsetsTopic)) return;
   // Read __consumer_offsets off the io threads; requests meanwhile get
@@ -234,6 +262,19 @@ asio::awaitable<JoinGroupResponse> GroupCoordinator::DoJoinGroup(JoinGroupReques
   }
   if (group->Is(GroupState::kDead)) {
     co_return JoinError(req.member_id, ErrorCode::kCoordinatorNotAvailable);
+  }
+  {
+    // A static member coming back under its instance id is no new member.
+    std::string joining = req.member_id;
+    if (unknown_member && req.group_instance_id) {
+      joining = group->StaticMember(*req.group_instance_id).value_or("");
+    }
+    if (!AcceptJoiningMember(*group, joining)) {
+      // As Kafka, the member turned away is no longer one (it had not rejoined).
+      group->pending_members().erase(joining);
+      if (group->Has(joining)) RemoveMemberAndUpdateGroup(*group, joining);
+      co_return JoinError(req.member_id, ErrorCode::kGroupMaxSizeReached);
+    }
   }
   if (!group->SupportsProtocols(req.protocol_type, req.protocols)) {
     // A group made for this join alone goes again.
@@ -395,7 +436,7 @@ void GroupCoordinator::PrepareRebalance(Group& group) {
     group.initial_delay = false;
     group.rebalance_deadline = Now() + std::chrono::milliseconds(rebalance_timeout_ms);
   }
-  group.set_state(GroupState::kPreparingRebalance);
+  TransitionTo(group, GroupState::kPreparingRebalance);
   MaybeCompleteJoin(group);  // everyone may be here already (or nobody left)
 }
 
@@ -423,12 +464,12 @@ void GroupCoordinator::CompleteJoin(Group& group) {
   group.initial_delay = false;
   if (group.members().empty()) {
     group.set_protocol_name(std::nullopt);
-    group.set_state(GroupState::kEmpty);
+    TransitionTo(group, GroupState::kEmpty);
     StoreGroup(group);
     return;
   }
   group.set_protocol_name(group.SelectProtocol());
-  group.set_state(GroupState::kCompletingRebalance);
+  TransitionTo(group, GroupState::kCompletingRebalance);
   for (auto& [id, m] : group.members()) {
     m.assignment.clear();
     JoinGroupResponse resp = CurrentJoinResponse(group, id, group.IsLeader(id));
@@ -542,7 +583,7 @@ asio::awaitable<SyncGroupResponse> GroupCoordinator::DoSyncGroup(SyncGroupReques
     for (const auto& a : req.assignments) {
       if (Member* target = group->Find(a.member_id)) target->assignment = a.assignment;
     }
-    group->set_state(GroupState::kStable);
+    TransitionTo(*group, GroupState::kStable);
     StoreGroup(*group);
     PropagateAssignments(*group);
   }
@@ -768,6 +809,134 @@ void GroupCoordinator::ExpireDeadlines(Group& group, SteadyTime now) {
   }
 }
 
+void GroupCoordinator::TransitionTo(Group& group, GroupState state) {
+  group.set_state(state);
+  group.set_current_state_timestamp(options_.now_ms != nullptr ? options_.now_ms() : -1);
+}
+
+bool GroupCoordinator::AcceptJoiningMember(const Group& group, const std::string& member_id) const {
+  const auto& members = group.members();
+  const auto it = members.find(member_id);
+  switch (group.state()) {
+    case GroupState::kEmpty:
+    case GroupState::kDead: return true;
+    case GroupState::kPreparingRebalance: {
+      // Members that joined this rebalance count: the group may be over the
+      // size already (the setting went down), and the last to rejoin go.
+      if (it != members.end() && it->second.awaiting_join) return true;
+      const auto awaiting = std::count_if(members.begin(), members.end(),
+                                          [](const auto& m) { return m.second.awaiting_join; });
+      return awaiting < options_.max_size;
+    }
+    case GroupState::kCompletingRebalance:
+    case GroupState::kStable:
+      return it != members.end() || members.size() < static_cast<size_t>(options_.max_size);
+  }
+  return true;
+}
+
+// Kafka's offsetExpirationCondition (KIP-211, KIP-496) for a classic group.
+std::vector<TopicPartition> GroupCoordinator::ExpiredOffsets(const Group& group,
+                                                             int64_t now_ms) const {
+  enum class Base { kNone, kCommit, kEmptySince } base = Base::kNone;
+  std::set<std::string> subscribed;
+  if (!group.protocol_type()) {
+    base = Base::kCommit;  // offsets only (assign() and commit): retention after each commit
+  } else if (group.Is(GroupState::kEmpty)) {
+    base = Base::kEmptySince;  // nobody left: retention after the group became Empty
+  } else if (group.Is(GroupState::kStable) && group.protocol_type() == "consumer" &&
+             group.protocol_name()) {
+    // A stable consumer group keeps the offsets of what it subscribes to;
+    // others expire retention after their commit. Only when every
+    // member's subscription is readable.
+    base = Base::kCommit;
+    for (const auto& [id, m] : group.members()) {
+      std::optional<std::vector<std::string>> topics =
+          SubscribedTopics(m.MetadataFor(*group.protocol_name()));
+      if (!topics) {
+        base = Base::kNone;
+        break;
+      }
+      subscribed.insert(topics->begin(), topics->end());
+    }
+  }
+  std::vector<TopicPartition> expired;
+  for (const auto& [tp, c] : group.offsets()) {
+    if (group.HasPendingTxnOffset(tp)) continue;  // waits for its transaction
+    bool expire = false;
+    if (options_.logs != nullptr && options_.logs->Partition(tp.first, tp.second) == nullptr) {
+      expire = true;  // the topic was deleted
+    } else if (base == Base::kNone || subscribed.count(tp.first) != 0) {
+      expire = false;
+    } else if (c.expire_timestamp >= 0) {
+      expire = now_ms >= c.expire_timestamp;  // the commit's own retention wins
+    } else {
+      int64_t since = c.commit_timestamp;
+      if (base == Base::kEmptySince) since = std::max(since, group.current_state_timestamp());
+      expire = now_ms - since >= options_.offsets_retention_ms;
+    }
+    if (expire) expired.push_back(tp);
+  }
+  return expired;
+}
+
+ErrorCode GroupCoordinator::RemoveOffsetsAndMaybeGroup(
+    Group& group, const std::vector<TopicPartition>& partitions) {
+  const std::string id = group.id();
+  const std::set<TopicPartition> removed(partitions.begin(), partitions.end());
+  // Kafka's cleanupGroupMetadata: an Empty group without offsets is Dead
+  // (here also only when no member id handed out is still to come back).
+  const bool offsets_left =
+      std::any_of(group.offsets().begin(), group.offsets().end(),
+                  [&](const auto& o) { return removed.count(o.first) == 0; }) ||
+      std::any_of(group.pending_txn_offsets().begin(), group.pending_txn_offsets().end(),
+                  [&](const auto& producer) {
+                    return std::any_of(producer.second.begin(), producer.second.end(),
+                                       [&](const auto& o) { return removed.count(o.first) == 0; });
+                  });
+  const bool dead =
+      group.Is(GroupState::kEmpty) && group.pending_members().empty() && !offsets_left;
+  std::vector<Record> tombstones;
+  for (const TopicPartition& tp : removed) {
+    tombstones.push_back(
+        {.offset_delta = static_cast<int32_t>(tombstones.size()),
+         .key = EncodeOffsetCommitKey({.group = id, .topic = tp.first, .partition = tp.second})});
+  }
+  // A group that never had a generation has no metadata record to remove.
+  if (dead && group.generation() > 0) {
+    tombstones.push_back({.offset_delta = static_cast<int32_t>(tombstones.size()),
+                          .key = EncodeGroupMetadataKey({.group = id})});
+  }
+  if (!tombstones.empty()) {
+    if (ErrorCode e = AppendRecords(id, tombstones).error; e != ErrorCode::kNone) return e;
+  }
+  for (const TopicPartition& tp : removed) group.RemoveOffset(tp);
+  if (dead) {
+    kLog.Info("group ", id, " is Dead in generation ", group.generation());
+    TransitionTo(group, GroupState::kDead);
+    groups_.erase(id);
+  }
+  return ErrorCode::kNone;
+}
+
+void GroupCoordinator::CleanupGroupMetadata() {
+  const int64_t now_ms = options_.now_ms != nullptr ? options_.now_ms() : 0;
+  std::vector<std::string> ids;
+  ids.reserve(groups_.size());
+  for (const auto& [id, group] : groups_) ids.push_back(id);
+  size_t expired_total = 0;
+  for (const std::string& id : ids) {
+    Group* group = FindGroup(id);
+    if (group == nullptr) continue;
+    std::vector<TopicPartition> expired = ExpiredOffsets(*group, now_ms);
+    // Failures are logged by AppendRecords; the next check tries again.
+    if (RemoveOffsetsAndMaybeGroup(*group, expired) == ErrorCode::kNone) {
+      expired_total += expired.size();
+    }
+  }
+  if (expired_total > 0) kLog.Info("removed ", expired_total, " expired offsets");
+}
+
 // Offsets.
 
 asio::awaitable<OffsetCommitResponse> GroupCoordinator::OffsetCommit(OffsetCommitRequest req,
@@ -837,8 +1006,11 @@ asio::awaitable<OffsetCommitResponse> GroupCoordinator::DoOffsetCommit(OffsetCom
   std::vector<Record> records;
   std::vector<std::pair<TopicPartition, CommittedOffset>> accepted;
   const int64_t now = options_.now_ms != nullptr ? options_.now_ms() : 0;
-  PlanCommits(options_.logs, req.group_id, req.topics, error, version >= 6, now, resp.topics,
-              records, accepted);
+  // v2-4 may ask for their own retention; Kafka honours it (and v5+ cannot).
+  const int64_t expire_timestamp =
+      req.retention_time_ms == -1 ? -1 : now + std::max<int64_t>(req.retention_time_ms, 0);
+  PlanCommits(options_.logs, req.group_id, req.topics, error, version >= 6, now, expire_timestamp,
+              resp.topics, records, accepted);
   if (records.empty()) co_return resp;
   const Appended appended = AppendRecords(req.group_id, records);
   if (appended.error != ErrorCode::kNone) {
@@ -918,32 +1090,6 @@ asio::awaitable<OffsetFetchResponse::OffsetFetchResponseGroup> GroupCoordinator:
   co_return out;
 }
 
-namespace {
-
-// The topics of a consumer protocol subscription (ConsumerProtocolSubscription:
-// int16 version, then an array of topic names); empty when it does not parse.
-std::vector<std::string> SubscribedTopics(std::string_view metadata) {
-  std::vector<std::string> topics;
-  auto u16 = [&](size_t at) {
-    return static_cast<uint16_t>((static_cast<uint8_t>(metadata[at]) << 8) |
-                                 static_cast<uint8_t>(metadata[at + 1]));
-  };
-  if (metadata.size() < 6) return topics;
-  const uint32_t count = (static_cast<uint32_t>(u16(2)) << 16) | u16(4);
-  size_t at = 6;
-  for (uint32_t i = 0; i < count && count < 100000; ++i) {
-    if (at + 2 > metadata.size()) return {};
-    const size_t len = u16(at);
-    at += 2;
-    if (at + len > metadata.size()) return {};
-    topics.emplace_back(metadata.substr(at, len));
-    at += len;
-  }
-  return topics;
-}
-
-}  // namespace
-
 // Kafka's handleDeleteOffsets: an empty group loses any offset; a consumer
 // group with members keeps those of topics it subscribes to.
 asio::awaitable<OffsetDeleteResponse> GroupCoordinator::DoOffsetDelete(OffsetDeleteRequest req) {
@@ -964,12 +1110,13 @@ asio::awaitable<OffsetDeleteResponse> GroupCoordinator::DoOffsetDelete(OffsetDel
   if (!empty) {
     for (const auto& [id, m] : group->members()) {
       for (const auto& p : m.protocols) {
-        for (std::string& t : SubscribedTopics(p.metadata)) subscribed.insert(std::move(t));
+        for (std::string& t : SubscribedTopics(p.metadata).value_or(std::vector<std::string>())) {
+          subscribed.insert(std::move(t));
+        }
       }
     }
   }
-  std::vector<Record> tombstones;
-  std::vector<std::pair<std::string, int32_t>> deleted;
+  std::vector<TopicPartition> deleted;
   for (const auto& topic : req.topics) {
     auto& rt = resp.topics.emplace_back();
     rt.name = topic.name;
@@ -983,21 +1130,15 @@ asio::awaitable<OffsetDeleteResponse> GroupCoordinator::DoOffsetDelete(OffsetDel
         rp.error_code = ErrorCode::kGroupSubscribedToTopic;
       } else if (group->offsets().count({topic.name, p.partition_index}) != 0 ||
                  group->HasPendingTxnOffset({topic.name, p.partition_index})) {
-        tombstones.push_back(
-            {.offset_delta = static_cast<int32_t>(tombstones.size()),
-             .key = EncodeOffsetCommitKey(
-                 {.group = req.group_id, .topic = topic.name, .partition = p.partition_index})});
         deleted.emplace_back(topic.name, p.partition_index);
       }
     }
   }
-  if (tombstones.empty()) co_return resp;
-  if (ErrorCode e = AppendRecords(req.group_id, tombstones).error; e != ErrorCode::kNone) {
+  if (deleted.empty()) co_return resp;
+  if (ErrorCode e = RemoveOffsetsAndMaybeGroup(*group, deleted); e != ErrorCode::kNone) {
     resp.error_code = e;
     resp.topics.clear();
-    co_return resp;
   }
-  for (const auto& tp : deleted) group->RemoveOffset(tp);
   co_return resp;
 }
 
@@ -1057,8 +1198,8 @@ asio::awaitable<TxnOffsetCommitResponse> GroupCoordinator::DoTxnOffsetCommit(
   std::vector<Record> records;
   std::vector<std::pair<TopicPartition, CommittedOffset>> accepted;
   const int64_t now = options_.now_ms != nullptr ? options_.now_ms() : 0;
-  PlanCommits(options_.logs, req.group_id, req.topics, error, version >= 2, now, resp.topics,
-              records, accepted);
+  PlanCommits(options_.logs, req.group_id, req.topics, error, version >= 2, now,
+              /*expire_timestamp=*/-1, resp.topics, records, accepted);
   if (records.empty()) co_return resp;
 
   Appended appended;
@@ -1155,7 +1296,7 @@ void GroupCoordinator::StoreGroup(const Group& group) {
   value.generation = group.generation();
   value.protocol = group.protocol_name();
   if (!group.leader().empty()) value.leader = group.leader();
-  value.current_state_timestamp = options_.now_ms != nullptr ? options_.now_ms() : -1;
+  value.current_state_timestamp = group.current_state_timestamp();
   for (const auto& [id, m] : group.members()) {
     value.members.push_back(
         {.member_id = id,
@@ -1210,6 +1351,7 @@ void GroupCoordinator::ApplyLoadedRecord(GroupMap& groups, TxnGroups& txn_groups
                       .leader_epoch = v->leader_epoch,
                       .metadata = v->metadata,
                       .commit_timestamp = v->commit_timestamp,
+                      .expire_timestamp = v->expire_timestamp,
                       .record_offset = record_offset};
     if (txn_producer) {
       // Pending until its transaction's marker (Kafka's loader does the same).
@@ -1256,6 +1398,7 @@ void GroupCoordinator::ApplyLoadedRecord(GroupMap& groups, TxnGroups& txn_groups
   }
   if (v->leader && fresh->Has(*v->leader)) fresh->set_leader(*v->leader);
   fresh->set_state(fresh->members().empty() ? GroupState::kEmpty : GroupState::kStable);
+  fresh->set_current_state_timestamp(v->current_state_timestamp);
   groups[id] = std::move(fresh);
 }
 
@@ -1290,6 +1433,13 @@ Status GroupCoordinator::LoadInto(storage::LogManager& logs, GroupMap& groups,
         });
       });
   if (!read.ok()) return read;
+  // Groups known only from offset records whose offsets were all removed
+  // (expired, deleted) are gone, as in Kafka's loader.
+  for (auto it = groups.begin(); it != groups.end();) {
+    const Group& g = *it->second;
+    const bool offsets_only = g.generation() == 0 && !g.protocol_type() && g.members().empty();
+    it = offsets_only && g.HasNoOffsets() ? groups.erase(it) : std::next(it);
+  }
   kLog.Info("loaded ", groups.size(), " groups from ", records, " records of ", kOffsetsTopic);
   return Status::Ok();
 }
@@ -1341,6 +1491,11 @@ asio::awaitable<void> GroupCoordinator::Sweep() {
     co_await sweep_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     const SteadyTime now = Now();
     for (auto& [id, group] : groups_) ExpireDeadlines(*group, now);
+    if (!loading_ && now >= next_offsets_check_) {
+      next_offsets_check_ =
+          now + std::chrono::milliseconds(options_.offsets_retention_check_interval_ms);
+      CleanupGroupMetadata();
+    }
   }
 }
 

@@ -21,7 +21,10 @@
 // Parked JoinGroup and SyncGroup requests wait on the strand until the
 // rebalance completes (or their member is removed). One sweep timer on the
 // strand (every kTickMs) expires sessions, pending members, rebalance
-// timeouts and the initial rebalance delay. When the io_context stops, the
+// timeouts and the initial rebalance delay, and every
+// offsets.retention.check.interval.ms expires committed offsets (KIP-211) and
+// removes the groups left Empty without offsets (Dead), with tombstones in
+// __consumer_offsets so a restart does not bring them back. When the io_context stops, the
 // parked coroutines are destroyed with it, with their connections.
 #pragma once
 
@@ -30,6 +33,7 @@
 #include <asio/steady_timer.hpp>
 #include <asio/strand.hpp>
 #include <atomic>
+#include <climits>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -66,6 +70,11 @@ struct GroupCoordinatorOptions {
   int32_t min_session_timeout_ms = 6000;
   int32_t max_session_timeout_ms = 1800000;
   int64_t initial_rebalance_delay_ms = 0;
+  // group.max.size: JoinGroup of a new member beyond it is GROUP_MAX_SIZE_REACHED.
+  int32_t max_size = INT32_MAX;
+  // offsets.retention.minutes (as ms) and offsets.retention.check.interval.ms.
+  int64_t offsets_retention_ms = 7 * 24 * 3600 * 1000LL;
+  int64_t offsets_retention_check_interval_ms = 600000;
   // Where __consumer_offsets lives; commit timestamps come from now_ms.
   storage::LogManager* logs = nullptr;
   int64_t (*now_ms)() = nullptr;
@@ -208,11 +217,26 @@ class GroupCoordinator {
   JoinGroupResponse CurrentJoinResponse(const Group& group, const std::string& member_id,
                                         bool include_members) const;
   void ExpireDeadlines(Group& group, SteadyTime now);
+  void TransitionTo(Group& group, GroupState state);  // stamps current_state_timestamp
+  // Kafka's acceptJoiningMember: whether `member_id` (empty: a new member)
+  // may join without the group outgrowing group.max.size.
+  bool AcceptJoiningMember(const Group& group, const std::string& member_id) const;
+  // Committed offsets of `group` past retention at `now_ms`, or of a topic
+  // partition that no longer exists; never one with pending transactional
+  // offsets.
+  std::vector<TopicPartition> ExpiredOffsets(const Group& group, int64_t now_ms) const;
+  // Kafka's cleanupGroupMetadata: tombstones for `partitions` (and for the
+  // group when that leaves it Empty without offsets: it is Dead and removed)
+  // in one append, then the same in memory. `group` may be gone on return.
+  ErrorCode RemoveOffsetsAndMaybeGroup(Group& group, const std::vector<TopicPartition>& partitions);
+  // Every group's expired offsets, and the groups that die of it.
+  void CleanupGroupMetadata();
 
   Group* FindGroup(const std::string& group_id);
 
   Strand strand_;
   asio::steady_timer sweep_timer_;
+  SteadyTime next_offsets_check_{};  // on strand_
   GroupCoordinatorOptions options_;
   std::map<std::string, std::unique_ptr<Group>> groups_;
   TxnGroups txn_groups_;

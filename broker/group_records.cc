@@ -7,7 +7,7 @@ namespace brook::broker {
 
 std::string EncodeOffsetCommitKey(const OffsetCommitKey& key) { return EncodeVersioned(key, 1); }
 std::string EncodeOffsetCommitValue(const OffsetCommitValue& value) {
-  return EncodeVersioned(value, 3);
+  return EncodeVersioned(value, value.expire_timestamp >= 0 ? 1 : 3);
 }
 std::string EncodeGroupMetadataKey(const GroupMetadataKey& key) { return EncodeVersioned(key, 2); }
 std::string EncodeGroupMetadataValue(const GroupMetadataValue& value) {

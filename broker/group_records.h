@@ -5,8 +5,9 @@
 // each key and value is an int16 version followed by the struct at that
 // version.
 //   OffsetCommitKey    v0-1 (we write 1): group, topic, partition
-//   OffsetCommitValue  v0-4 (we write 3): offset, leader_epoch (v3+),
-//                      metadata, commit_timestamp, expire_timestamp (v1 only)
+//   OffsetCommitValue  v0-4 (we write 3, or 1 with an expire_timestamp, as
+//                      Kafka): offset, leader_epoch (v3+), metadata,
+//                      commit_timestamp, expire_timestamp (v1 only)
 //   GroupMetadataKey   v2: group
 //   GroupMetadataValue v0-4 (we write 3): protocol type, generation, protocol,
 //                      leader, current_state_timestamp (v2+), members
@@ -124,8 +125,9 @@ struct GroupMetadataValue {
   }
 };
 
-std::string EncodeOffsetCommitKey(const OffsetCommitKey& key);          // version 1
-std::string EncodeOffsetCommitValue(const OffsetCommitValue& value);    // version 3
+std::string EncodeOffsetCommitKey(const OffsetCommitKey& key);  // version 1
+// Version 3; version 1 when expire_timestamp is set (it has no leader epoch).
+std::string EncodeOffsetCommitValue(const OffsetCommitValue& value);
 std::string EncodeGroupMetadataKey(const GroupMetadataKey& key);        // version 2
 std::string EncodeGroupMetadataValue(const GroupMetadataValue& value);  // version 3
 

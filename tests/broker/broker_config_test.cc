@@ -50,5 +50,24 @@ TEST(BrokerConfigTest, IPv6ListenerIsUnbracketed) {
   EXPECT_EQ(config.listener_port, 9093);
 }
 
+TEST(BrokerConfigTest, GroupSettingsUseKafkaNamesAndBounds) {
+  BrokerConfig config;
+  EXPECT_EQ(config.group_max_size, INT32_MAX);
+  EXPECT_EQ(config.offsets_retention_ms, 10080 * 60000LL);
+  EXPECT_EQ(config.offsets_retention_check_interval_ms, 600000);
+  Status s = config.ApplyProperties(
+      "group.max.size=3\n"
+      "offsets.retention.minutes=2\n"
+      "offsets.retention.check.interval.ms=1000\n");
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(config.group_max_size, 3);
+  EXPECT_EQ(config.offsets_retention_ms, 120000);
+  EXPECT_EQ(config.offsets_retention_check_interval_ms, 1000);
+  // Kafka's lower bounds: at least one member, one minute, one millisecond.
+  EXPECT_FALSE(config.Set("group.max.size", "0").ok());
+  EXPECT_FALSE(config.Set("offsets.retention.minutes", "0").ok());
+  EXPECT_FALSE(config.Set("offsets.retention.check.interval.ms", "0").ok());
+}
+
 }  // namespace
 }  // namespace brook::broker

@@ -422,11 +422,15 @@ TEST_F(GroupVersionsTest, EveryVersionIsAnswered) {
     ASSERT_TRUE(d.ok()) << "DescribeGroups v" << v;
     EXPECT_EQ(d->groups.at(0).group_state, "Empty");
   }
+  // Its only offset deleted, the Empty group is Dead (Kafka's cleanupGroupMetadata).
   Result<OffsetDeleteResponse> od = Call(
       client_,
-      OffsetDeleteRequest{.group_id = "g0", .topics = {{.name = "t", .partitions = {{0}}}}}, 0);
+      OffsetDeleteRequest{.group_id = "g9", .topics = {{.name = "t", .partitions = {{0}}}}}, 0);
   ASSERT_TRUE(od.ok());
   EXPECT_EQ(od->error_code, ErrorCode::kNone);
+  Result<ListGroupsResponse> listed = Call(client_, ListGroupsRequest{}, 5);
+  ASSERT_TRUE(listed.ok());
+  EXPECT_EQ(listed->groups.size(), 9u);
   for (int16_t v = 0; v <= 2; ++v) {
     const std::string group = "g" + std::to_string(v);
     Result<DeleteGroupsResponse> r = Call(client_, DeleteGroupsRequest{.groups_names = {group}}, v);
