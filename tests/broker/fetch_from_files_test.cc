@@ -36,9 +36,10 @@ std::string Batch(int partition, int index) {
   h.base_timestamp = 1700000000000;
   std::vector<Record> records;
   for (int i = 0; i < 16; ++i) {
-    records.push_back(Record{.offset_delta = i,
-                             .key = std::to_string(partition) + "/" + std::to_string(index),
-                             .value = std::string(1024, static_cast<char>('a' + (index + i) % 26))});
+    records.push_back(
+        Record{.offset_delta = i,
+               .key = std::to_string(partition) + "/" + std::to_string(index),
+               .value = std::string(1024, static_cast<char>('a' + (index + i) % 26))});
   }
   Result<std::string> batch = BuildRecordBatch(h, Compression::kNone, records);
   EXPECT_TRUE(batch.ok()) << batch.status().ToString();
@@ -94,8 +95,11 @@ class FetchFromFilesTest : public BrokerFixture {
 
   // The bytes a copying read of the log returns for the same fetch.
   std::string Expected(int partition, int64_t offset, size_t max_bytes) {
-    Result<storage::ReadResult> read = broker().logs().Partition(kTopic, partition)->Read(
-        offset, max_bytes, storage::IsolationLevel::kReadUncommitted);
+    Result<storage::ReadResult> read =
+        broker()
+            .logs()
+            .Partition(kTopic, partition)
+            ->Read(offset, max_bytes, storage::IsolationLevel::kReadUncommitted);
     EXPECT_TRUE(read.ok()) << read.status().ToString();
     return read.ok() ? read->records : std::string();
   }
