@@ -205,11 +205,14 @@ Status PartitionLog::Load(LogStart start) {
   }
   // Segments wholly below the log start offset are leftovers of a deletion
   // that did not finish.
+  Detached leftovers;
   while (segments_.size() > 1) {
     auto second = std::next(segments_.begin());
     if (second->first > start.log_start_offset) break;
-    if (Status s = DeleteSegmentLocked(segments_.begin()); !s.ok()) return s;
+    DetachSegmentLocked(segments_.begin(), &leftovers);
   }
+  leftovers.snapshots_before = -1;  // recovery reads the snapshots below
+  if (Status s = RemoveDetached(leftovers); !s.ok()) return s;
   if (segments_.empty()) {
     int64_t base = std::max<int64_t>(start.log_start_offset, 0);
     SegmentConfig seg_config{.index_interval_bytes = config_.index_interval_bytes};
@@ -619,19 +622,37 @@ Result<std::optional<TimestampOffset>> PartitionLog::MaxTimestamp() const {
 // ---------------------------------------------------------------------------
 // Deleting
 
-Status PartitionLog::DeleteSegmentLocked(std::map<int64_t, SegmentEntry>::iterator it) {
-  int64_t base = it->first;
-  if (Status s = it->second.segment->Remove(); !s.ok()) return s;
-  it->second.txn_index.reset();
-  Status s = fs_.Remove(SegmentFilePath(dir_, base, SegmentFileType::kTxnIndex));
-  if (!s.ok() && s.code() != std::errc::no_such_file_or_directory) return s;
+void PartitionLog::DetachSegmentLocked(std::map<int64_t, SegmentEntry>::iterator it,
+                                       Detached* detached) {
+  detached->segments.push_back(std::move(it->second));
   segments_.erase(it);
-  kLog.Info(dir_, ": deleted segment ", base);
-  return Status::Ok();
+  detached->snapshots_before = segments_.begin()->first;
+  ++dir_changes_;  // the next FlushRolled syncs the directory
+}
+
+Status PartitionLog::RemoveDetached(Detached& detached) {
+  for (SegmentEntry& entry : detached.segments) {
+    const int64_t base = entry.segment->base_offset();
+    if (Status s = entry.segment->Remove(); !s.ok()) return s;
+    entry.txn_index.reset();
+    Status s = fs_.Remove(SegmentFilePath(dir_, base, SegmentFileType::kTxnIndex));
+    if (!s.ok() && s.code() != std::errc::no_such_file_or_directory) return s;
+    kLog.Info(dir_, ": deleted segment ", base);
+  }
+  if (detached.snapshots_before < 0) return Status::Ok();
+  return ProducerState::DeleteSnapshotsBefore(fs_, dir_, detached.snapshots_before);
 }
 
 Status PartitionLog::DeleteRecordsBefore(int64_t offset) {
-  std::lock_guard lock(mu_);
+  Detached detached;
+  {
+    std::lock_guard lock(mu_);
+    if (Status s = DeleteRecordsBeforeLocked(offset, &detached); !s.ok()) return s;
+  }
+  return RemoveDetached(detached);
+}
+
+Status PartitionLog::DeleteRecordsBeforeLocked(int64_t offset, Detached* detached) {
   if (offset > high_watermark_) {
     return Status(Errc::kOffsetOutOfRange, "delete before " + std::to_string(offset) +
                                                " above the high watermark " +
@@ -645,21 +666,30 @@ Status PartitionLog::DeleteRecordsBefore(int64_t offset) {
     if (Status s = Roll(); !s.ok()) return s;
   }
   while (segments_.size() > 1 && segments_.begin()->second.segment->next_offset() <= offset) {
-    if (Status s = DeleteSegmentLocked(segments_.begin()); !s.ok()) return s;
+    DetachSegmentLocked(segments_.begin(), detached);
   }
-  return ProducerState::DeleteSnapshotsBefore(fs_, dir_, segments_.begin()->first);
+  detached->snapshots_before = segments_.begin()->first;
+  return Status::Ok();
 }
 
 Result<int> PartitionLog::ApplyRetention() {
-  std::lock_guard lock(mu_);
+  Detached detached;
+  {
+    std::lock_guard lock(mu_);
+    if (Status s = ApplyRetentionLocked(&detached); !s.ok()) return s;
+  }
+  if (Status s = RemoveDetached(detached); !s.ok()) return s;
+  return static_cast<int>(detached.segments.size());
+}
+
+Status PartitionLog::ApplyRetentionLocked(Detached* detached) {
   const int64_t now_ms = now_();
-  int deleted = 0;
   if (!active().segment->is_empty() &&
       now_ms - active().created_ms >= config_.effective_segment_ms()) {
     if (Status s = Roll(); !s.ok()) return s;
   }
   // Kafka deletes by retention only under a policy that includes delete.
-  if (config_.cleanup_policy == CleanupPolicy::kCompact) return deleted;
+  if (config_.cleanup_policy == CleanupPolicy::kCompact) return Status::Ok();
   // As Kafka: the oldest segments, in order, while each is wholly below the
   // high watermark and either older than retention.ms (by its largest
   // timestamp) or not needed to keep retention.bytes; the active segment too,
@@ -683,17 +713,10 @@ Result<int> PartitionLog::ApplyRetention() {
   for (int64_t base : doomed) {
     auto it = segments_.find(base);
     int64_t next_base = std::next(it)->first;
-    if (Status s = DeleteSegmentLocked(it); !s.ok()) return s;
+    DetachSegmentLocked(it, detached);
     log_start_offset_ = std::max(log_start_offset_, next_base);
-    ++deleted;
   }
-  if (deleted > 0) {
-    if (Status s = ProducerState::DeleteSnapshotsBefore(fs_, dir_, segments_.begin()->first);
-        !s.ok()) {
-      return s;
-    }
-  }
-  return deleted;
+  return Status::Ok();
 }
 
 // ---------------------------------------------------------------------------

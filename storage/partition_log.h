@@ -226,7 +226,17 @@ class PartitionLog {
   Status AppendBatchLocked(std::string_view batch, const RecordBatchHeader& header);
   Status AfterAppendLocked();
   int64_t LastStableOffsetLocked() const;
-  Status DeleteSegmentLocked(std::map<int64_t, SegmentEntry>::iterator it);
+  // Segments taken out of the log under mu_, whose files are removed after
+  // it is released (unlinks must not stall appends), with the producer
+  // snapshots below the new first segment.
+  struct Detached {
+    std::vector<SegmentEntry> segments;
+    int64_t snapshots_before = -1;  // -1: no snapshot goes
+  };
+  void DetachSegmentLocked(std::map<int64_t, SegmentEntry>::iterator it, Detached* detached);
+  Status RemoveDetached(Detached& detached);
+  Status ApplyRetentionLocked(Detached* detached);
+  Status DeleteRecordsBeforeLocked(int64_t offset, Detached* detached);
   SegmentEntry& active() { return segments_.rbegin()->second; }
   const SegmentEntry& active() const { return segments_.rbegin()->second; }
   // The segment holding `offset`, or end().

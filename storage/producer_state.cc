@@ -479,14 +479,12 @@ Status ProducerState::DeleteSnapshotsBefore(FileSystem& fs, const std::string& d
                                             int64_t offset) {
   Result<std::vector<std::string>> names = fs.List(dir);
   if (!names.ok()) return names.status();
-  bool removed = false;
   for (const std::string& name : *names) {
     std::optional<int64_t> snapshot_offset = ParseSnapshotName(name);
     if (!snapshot_offset.has_value() || *snapshot_offset >= offset) continue;
     if (Status s = fs.Remove(Join(dir, name)); !s.ok()) return s;
-    removed = true;
   }
-  return removed ? fs.SyncDir(dir) : Status::Ok();
+  return Status::Ok();
 }
 
 }  // namespace brook::storage

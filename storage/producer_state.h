@@ -240,7 +240,9 @@ class ProducerState {
   Result<int64_t> LoadLatestSnapshot(FileSystem& fs, const std::string& dir,
                                      int64_t log_end_offset = std::numeric_limits<int64_t>::max());
   // Deletes the snapshots of `dir` taken below `offset` (the log start moved
-  // past them).
+  // past them). The directory is not synced: an old snapshot that comes back
+  // after a crash is never preferred to a newer one, and the next deletion
+  // removes it again.
   static Status DeleteSnapshotsBefore(FileSystem& fs, const std::string& dir, int64_t offset);
   // "<offset as 20 digits>.snapshot".
   static std::string SnapshotFileName(int64_t offset);

@@ -179,10 +179,13 @@ Result<std::unique_ptr<Segment>> Segment::Create(FileSystem& fs, std::string dir
   }
   bool created = false;
   if (Status s = segment->OpenIndexFiles(&created); !s.ok()) return s;
-  // Leftovers of an earlier segment at this offset describe another log: empty them.
-  segment->offset_index_.Clear();
-  segment->time_index_.Clear();
-  if (Status s = segment->SaveIndexes(); !s.ok()) return s;
+  // Leftovers of an earlier segment at this offset describe another log:
+  // empty them (new, empty files need no save and no sync).
+  if (segment->offset_index_file_->size() > 0 || segment->time_index_file_->size() > 0) {
+    segment->offset_index_.Clear();
+    segment->time_index_.Clear();
+    if (Status s = segment->SaveIndexes(); !s.ok()) return s;
+  }
   if (sync_dir) {
     if (Status s = fs.SyncDir(segment->dir_); !s.ok()) return s;
   }
@@ -602,7 +605,7 @@ Status Segment::Remove() {
     Status s = fs_.Remove(Path(type));
     if (!s.ok() && s.code() != std::errc::no_such_file_or_directory) return s;
   }
-  return fs_.SyncDir(dir_);
+  return Status::Ok();
 }
 
 }  // namespace brook::storage

@@ -156,8 +156,10 @@ class Segment {
   Status TruncateTo(int64_t offset);
   // Sync, then close the files. The segment may only be destroyed afterwards.
   Status Close();
-  // Closes and deletes the three files and syncs the directory. The segment
-  // may only be destroyed afterwards.
+  // Closes and deletes the three files. The directory is not synced: the
+  // owner syncs it later (a deleted segment that comes back after a crash
+  // lies below the log start offset, and opening the log deletes it again).
+  // The segment may only be destroyed afterwards.
   Status Remove();
 
   const std::string& dir() const { return dir_; }

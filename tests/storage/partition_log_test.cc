@@ -429,6 +429,35 @@ TEST_F(PartitionLogTest, RetentionBytesDeletesOldSegmentsAndMovesTheStart) {
   EXPECT_FALSE(MustRead(log_->log_start_offset()).records.empty());
 }
 
+// Retention deletes without syncing the directory; segments that come back
+// after a crash lie below the checkpointed log start and go again at open,
+// and FlushRolled makes the deletion durable.
+TEST_F(PartitionLogTest, SegmentsDeletedBeforeACrashDoNotComeBack) {
+  config_.segment_bytes = 300;
+  config_.retention_bytes = 400;
+  Open();
+  for (int i = 0; i < 10; ++i) MustAppend({.records = 2});
+  ASSERT_OK(log_->Flush());
+  const size_t files_before = fs_.List(kDir).value().size();
+  Result<int> deleted = log_->ApplyRetention();
+  ASSERT_TRUE(deleted.ok() && *deleted > 0);
+  const LogStart start{.log_start_offset = log_->log_start_offset(),
+                       .recovery_point = log_->recovery_point()};
+  const std::vector<std::string> kept = AllValues();
+  EXPECT_LT(fs_.List(kDir).value().size(), files_before);
+
+  CrashAndReopen(start);  // the unlinks were not synced: the files are back
+  EXPECT_EQ(log_->log_start_offset(), start.log_start_offset);
+  EXPECT_EQ(AllValues(), kept);
+  const size_t files_after_open = fs_.List(kDir).value().size();
+  EXPECT_LT(files_after_open, files_before);
+
+  ASSERT_OK(log_->FlushRolled());
+  CrashAndReopen(start);
+  EXPECT_EQ(fs_.List(kDir).value().size(), files_after_open);
+  EXPECT_EQ(AllValues(), kept);
+}
+
 TEST_F(PartitionLogTest, RetentionMsDeletesSegmentsOlderThanTheLimit) {
   config_.segment_bytes = 300;
   config_.retention_ms = 1000;

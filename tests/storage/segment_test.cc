@@ -545,14 +545,20 @@ TEST_F(SegmentTest, AFailedAppendChangesNothing) {
   EXPECT_EQ(ReadEverything(*segment, 0), Concat(batches));
 }
 
-TEST_F(SegmentTest, RemoveDeletesTheFilesDurably) {
+// Remove deletes the files; the deletion is durable once the owner syncs
+// the directory.
+TEST_F(SegmentTest, RemoveDeletesTheFilesAndTheDirectorySyncMakesItDurable) {
   std::unique_ptr<Segment> segment = Create();
   ASSERT_OK(AppendAll(*segment, MakeBatches(0, 3, 2, 20)));
   ASSERT_OK(segment->Sync());
   ASSERT_OK(segment->Remove());
   segment.reset();
-  fs_.SimulateCrash();
   Result<std::vector<std::string>> names = fs_.List(kDir);
+  ASSERT_TRUE(names.ok());
+  EXPECT_TRUE(names->empty());
+  ASSERT_OK(fs_.SyncDir(kDir));
+  fs_.SimulateCrash();
+  names = fs_.List(kDir);
   ASSERT_TRUE(names.ok());
   EXPECT_TRUE(names->empty());
 }
