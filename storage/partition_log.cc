@@ -150,12 +150,11 @@ Status ValidateProducedBatch(const RecordBatchView& batch, const BatchChecks& ch
         if (c.config.timestamp_type == TimestampSource::kCreateTime && timestamp != kNoTimestamp) {
           if (!c.timestamps.Allows(timestamp)) {
             w->any_timestamp = true;
-            w->errors.push_back(
-                {index, "Timestamp " + std::to_string(timestamp) + " of message with offset " +
-                            std::to_string(offset) +
-                            " is out of range. The timestamp should be within [" +
-                            std::to_string(c.timestamps.min) + ", " +
-                            std::to_string(c.timestamps.max) + "]"});
+            w->errors.push_back({index, "Timestamp " + std::to_string(timestamp) +
+                                            " of message with offset " + std::to_string(offset) +
+                                            " is out of range. The timestamp should be within [" +
+                                            std::to_string(c.timestamps.min) + ", " +
+                                            std::to_string(c.timestamps.max) + "]"});
           }
         } else if (header.timestamp_type() == TimestampType::kLogAppendTime) {
           w->any_timestamp = true;

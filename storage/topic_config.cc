@@ -209,8 +209,8 @@ const std::vector<std::string>& KnownTopicConfigNames() {
           "index.interval.bytes", "max.message.bytes", "flush.messages", "flush.ms",
           "message.timestamp.type", "message.timestamp.before.max.ms",
           "message.timestamp.after.max.ms", "message.timestamp.difference.max.ms",
-          "producer.id.expiration.ms", "delete.retention.ms",
-          "min.compaction.lag.ms", "max.compaction.lag.ms", "min.cleanable.dirty.ratio"}) {
+          "producer.id.expiration.ms", "delete.retention.ms", "min.compaction.lag.ms",
+          "max.compaction.lag.ms", "min.cleanable.dirty.ratio"}) {
       names.emplace_back(name);
     }
     std::sort(names.begin(), names.end());
