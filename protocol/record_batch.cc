@@ -140,20 +140,20 @@ inline bool SkipBytes(const uint8_t*& p, const uint8_t* end, bool nullable, bool
 }
 
 // ParseRecord's checks on the record at `p` (which must end by `end`)
-// without building a view; the record's offset delta goes to `*offset_delta`
-// and whether its key is null to `*null_key`. nullptr if ParseRecord would
-// fail, else the first byte after the record.
-const uint8_t* SkipRecord(const uint8_t* p, const uint8_t* end, int64_t* offset_delta,
-                          bool* null_key) {
+// without building a view; the record's timestamp and offset deltas go to
+// `*timestamp_delta` and `*offset_delta`, and whether its key is null to
+// `*null_key`. nullptr if ParseRecord would fail, else the first byte after
+// the record.
+const uint8_t* SkipRecord(const uint8_t* p, const uint8_t* end, int64_t* timestamp_delta,
+                          int64_t* offset_delta, bool* null_key) {
   int64_t length;
   if (!ReadZigZag(p, end, 5, &length) || length < 0 || length > end - p) return nullptr;
   const uint8_t* record_end = p + length;
   if (p == record_end) return nullptr;  // attributes
   ++p;
-  int64_t timestamp_delta;
   int64_t header_count;
   bool null_value;
-  if (!ReadZigZag(p, record_end, 10, &timestamp_delta) ||
+  if (!ReadZigZag(p, record_end, 10, timestamp_delta) ||
       !ReadZigZag(p, record_end, 5, offset_delta) || !SkipBytes(p, record_end, true, null_key) ||
       !SkipBytes(p, record_end, true, &null_value) ||
       !ReadZigZag(p, record_end, 5, &header_count)) {
@@ -278,17 +278,22 @@ Status RecordBatchView::VisitRecords(size_t max_uncompressed_bytes, std::string*
   });
 }
 
-bool RecordBatchView::HasDenseRecords(bool require_keys) const {
+bool RecordBatchView::HasDenseRecords(bool require_keys, TimestampBounds timestamps) const {
   if (header_.compression() != Compression::kNone) return false;
   const std::string_view records = records_bytes();
   const auto* p = reinterpret_cast<const uint8_t*>(records.data());
   const uint8_t* end = p + records.size();
+  const bool check_timestamps = timestamps != TimestampBounds{};
   for (int32_t i = 0; i < header_.record_count; ++i) {
+    int64_t timestamp_delta;
     int64_t offset_delta;
     bool null_key;
-    p = SkipRecord(p, end, &offset_delta, &null_key);
+    p = SkipRecord(p, end, &timestamp_delta, &offset_delta, &null_key);
     if (p == nullptr || offset_delta != i || offset_delta > header_.last_offset_delta) return false;
     if (require_keys && null_key) return false;
+    if (check_timestamps && !timestamps.Allows(header_.record_timestamp(timestamp_delta))) {
+      return false;
+    }
   }
   return p == end;
 }

@@ -38,6 +38,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <span>
@@ -148,6 +149,20 @@ RecordBatchHeader ReadRecordBatchHeader(std::string_view bytes);
 
 enum class CrcCheck { kVerify, kSkip };
 
+// The record timestamps a leader accepts, from its clock and the topic's
+// message.timestamp.{before,after}.max.ms. A record without a timestamp
+// (kNoTimestamp) always passes, as in Kafka's LogValidator. The default
+// bounds allow everything.
+struct TimestampBounds {
+  int64_t min = std::numeric_limits<int64_t>::min();
+  int64_t max = std::numeric_limits<int64_t>::max();
+
+  bool Allows(int64_t timestamp) const {
+    return timestamp == kNoTimestamp || (timestamp >= min && timestamp <= max);
+  }
+  bool operator==(const TimestampBounds&) const = default;
+};
+
 // One batch that passed validation, in bytes someone else owns (which must
 // outlive the view). Cheap to copy; immutable, so shareable between threads.
 class RecordBatchView {
@@ -186,11 +201,12 @@ class RecordBatchView {
                       const std::function<bool(const RecordView&)>& fn) const;
   // A fast yes for what a leader checks of a produced batch (Kafka's
   // LogValidator): true when the batch is uncompressed, every record passes
-  // the checks above, offset deltas are exactly 0, 1, ..., record_count - 1
-  // and, with `require_keys`, no key is null. Builds no views. false says
-  // only that something differs (or that the batch is compressed):
+  // the checks above, offset deltas are exactly 0, 1, ..., record_count - 1,
+  // with `require_keys` no key is null, and every record's timestamp
+  // (record_timestamp) is allowed by `timestamps`. Builds no views. false
+  // says only that something differs (or that the batch is compressed):
   // VisitRecords tells what.
-  bool HasDenseRecords(bool require_keys) const;
+  bool HasDenseRecords(bool require_keys, TimestampBounds timestamps = {}) const;
 
  private:
   RecordBatchView(std::string_view bytes, const RecordBatchHeader& header)

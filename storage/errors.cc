@@ -30,6 +30,7 @@ class StorageCategoryImpl final : public std::error_category {
       case Errc::kInvalidRecord: return "invalid record";
       case Errc::kRecordTooLarge: return "record batch too large";
       case Errc::kDuplicateTopic: return "topic already exists";
+      case Errc::kInvalidTimestamp: return "invalid timestamp";
     }
     return "unknown storage error";
   }

@@ -4,6 +4,8 @@
 // The broker maps them to Kafka error codes in one place per handler.
 #pragma once
 
+#include <cstdint>
+#include <string>
 #include <system_error>
 
 namespace brook::storage {
@@ -28,6 +30,18 @@ enum class Errc {
   kInvalidRecord,         // a produced batch Kafka's validator rejects (INVALID_RECORD)
   kRecordTooLarge,        // a batch above max.message.bytes (MESSAGE_TOO_LARGE)
   kDuplicateTopic,        // a topic that exists already (TOPIC_ALREADY_EXISTS)
+  kInvalidTimestamp,      // a produced timestamp out of the allowed range (INVALID_TIMESTAMP)
+};
+
+// One record of a produced batch that the validator refuses (KIP-467): its
+// index in the batch and why. PartitionLog::Append hands them out beside a
+// kInvalidRecord or kInvalidTimestamp status, whose context then says what
+// Kafka's error_message says.
+struct RecordError {
+  int32_t batch_index = 0;
+  std::string message;
+
+  bool operator==(const RecordError&) const = default;
 };
 
 const std::error_category& StorageCategory();

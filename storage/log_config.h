@@ -35,6 +35,12 @@ struct LogConfig {
   int64_t flush_interval_ms = std::numeric_limits<int64_t>::max();  // flush.ms
   TimestampSource timestamp_type = TimestampSource::kCreateTime;    // message.timestamp.type
   int64_t producer_id_expiration_ms = 24LL * 3600 * 1000;           // producer.id.expiration.ms
+  // message.timestamp.before.max.ms and message.timestamp.after.max.ms
+  // (KIP-937, Kafka 4.0's defaults): under CreateTime, a produced record whose
+  // timestamp lies further before or after the broker's clock is refused
+  // (INVALID_TIMESTAMP).
+  int64_t timestamp_before_max_ms = std::numeric_limits<int64_t>::max();
+  int64_t timestamp_after_max_ms = 3600000;
   // Compaction (cleanup.policy compact or compact,delete); see storage/log_cleaner.h.
   int64_t delete_retention_ms = 24LL * 3600 * 1000;  // delete.retention.ms
   double min_cleanable_dirty_ratio = 0.5;            // min.cleanable.dirty.ratio

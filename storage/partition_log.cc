@@ -39,14 +39,57 @@ constexpr size_t kMaxUncompressedRecords = 256u << 20;
 
 Status Invalid(Errc code, std::string context) { return Status(code, std::move(context)); }
 
+// The timestamps a CreateTime topic accepts at `now_ms`; any under LogAppendTime.
+TimestampBounds AllowedTimestamps(const LogConfig& config, int64_t now_ms) {
+  TimestampBounds bounds;
+  if (config.timestamp_type != TimestampSource::kCreateTime) return bounds;
+  if (__builtin_sub_overflow(now_ms, config.timestamp_before_max_ms, &bounds.min)) {
+    bounds.min = std::numeric_limits<int64_t>::min();
+  }
+  if (__builtin_add_overflow(now_ms, config.timestamp_after_max_ms, &bounds.max)) {
+    bounds.max = std::numeric_limits<int64_t>::max();
+  }
+  return bounds;
+}
+
+// What one produced batch is checked against.
+struct BatchChecks {
+  const LogConfig& config;
+  AppendOrigin origin;
+  TimestampBounds timestamps;
+  std::string_view partition;  // "<topic>-<partition>", for messages
+};
+
+// Kafka's RecordValidationException message for `errors` (not empty):
+// INVALID_TIMESTAMP when any record's timestamp is refused, else INVALID_RECORD.
+Status RecordErrorsStatus(const std::vector<RecordError>& errors, bool any_timestamp) {
+  if (any_timestamp) {
+    return Invalid(Errc::kInvalidTimestamp,
+                   "One or more records have been rejected due to invalid timestamp");
+  }
+  std::string message = "One or more records have been rejected due to " +
+                        std::to_string(errors.size()) +
+                        " record errors in total, and only showing the first three errors at "
+                        "most: [";
+  for (size_t i = 0; i < errors.size() && i < 3; ++i) {
+    if (i > 0) message += ", ";
+    message += "RecordError(batchIndex=" + std::to_string(errors[i].batch_index) + ", message='" +
+               errors[i].message + "')";
+  }
+  message += "]";
+  return Invalid(Errc::kInvalidRecord, std::move(message));
+}
+
 // Checks a produced batch as Kafka's LogValidator does for magic 2: no
 // control batches from clients, at least one record, offset deltas 0..n-1
-// in order, last_offset_delta == n - 1, and in compacted topics a key on
-// every record. Decodes (and for compressed batches decompresses) the records
-// to check them. A producer batch needs a base sequence unless the
-// coordinator wrote it.
-Status ValidateProducedBatch(const RecordBatchView& batch, const LogConfig& config,
-                             AppendOrigin origin) {
+// in order, last_offset_delta == n - 1; and per record (each refused one
+// listed in `*record_errors`, KIP-467) a key in compacted topics and, under
+// CreateTime, a timestamp within the topic's bounds. Decodes (and for
+// compressed batches decompresses) the records to check them. A producer
+// batch needs a base sequence unless the coordinator wrote it.
+Status ValidateProducedBatch(const RecordBatchView& batch, const BatchChecks& checks,
+                             std::vector<RecordError>* record_errors) {
+  const LogConfig& config = checks.config;
   const RecordBatchHeader& h = batch.header();
   if (batch.size() > static_cast<size_t>(config.max_message_bytes)) {
     return Invalid(Errc::kRecordTooLarge, "batch of " + std::to_string(batch.size()) +
@@ -60,42 +103,80 @@ Status ValidateProducedBatch(const RecordBatchView& batch, const LogConfig& conf
                                              std::to_string(h.last_offset_delta) + " for " +
                                              std::to_string(h.record_count) + " records");
   }
-  if (origin == AppendOrigin::kClient && h.has_producer_id() && h.base_sequence < 0) {
+  if (checks.origin == AppendOrigin::kClient && h.has_producer_id() && h.base_sequence < 0) {
     return Invalid(Errc::kInvalidRecord, "producer batch without a base sequence");
   }
   const bool compacted = config.cleanup_policy != CleanupPolicy::kDelete;
   // The common case, checked without building record views; anything else
-  // takes the full walk below, which says what is wrong.
-  if (batch.HasDenseRecords(/*require_keys=*/compacted)) return Status::Ok();
+  // takes the full walk below, which says what is wrong. A producer never
+  // marks its batch LogAppendTime; Kafka refuses records so marked unless
+  // their timestamp passes the CreateTime check.
+  if (h.timestamp_type() == TimestampType::kCreateTime &&
+      batch.HasDenseRecords(/*require_keys=*/compacted, checks.timestamps)) {
+    return Status::Ok();
+  }
   // One pointer for the visitor to capture, so std::function keeps it
-  // inline: this runs for every produced batch.
+  // inline: this runs for every produced batch that is not dense.
   struct Walk {
+    const BatchChecks* checks;
+    const RecordBatchHeader* header;
     bool compacted;
     int32_t index = 0;
-    Status invalid;
-  } walk{.compacted = compacted};
+    Status invalid;  // the batch as a whole
+    std::vector<RecordError> errors;
+    bool any_timestamp = false;
+  } walk{.checks = &checks, .header = &h, .compacted = compacted};
   Walk* w = &walk;
   std::string scratch;  // only compressed batches use it
   Status decoded =
       batch.VisitRecords(kMaxUncompressedRecords, &scratch, [w](const RecordView& record) {
-        if (record.offset_delta != w->index) {
-          w->invalid = Invalid(Errc::kInvalidRecord, "record " + std::to_string(w->index) +
+        const int32_t index = w->index++;
+        if (record.offset_delta != index) {
+          w->invalid = Invalid(Errc::kInvalidRecord, "record " + std::to_string(index) +
                                                          " has offset delta " +
                                                          std::to_string(record.offset_delta));
           return false;
         }
+        const BatchChecks& c = *w->checks;
+        const RecordBatchHeader& header = *w->header;
         if (w->compacted && !record.key) {
-          w->invalid = Invalid(Errc::kInvalidRecord, "record " + std::to_string(w->index) +
-                                                         " without a key in a compacted topic");
-          return false;
+          w->errors.push_back(
+              {index, "Compacted topic cannot accept message without key in topic partition " +
+                          std::string(c.partition)});
+          return true;
         }
-        ++w->index;
+        const int64_t timestamp = header.record_timestamp(record.timestamp_delta);
+        const int64_t offset = header.record_offset(record.offset_delta);
+        if (c.config.timestamp_type == TimestampSource::kCreateTime && timestamp != kNoTimestamp) {
+          if (!c.timestamps.Allows(timestamp)) {
+            w->any_timestamp = true;
+            w->errors.push_back({index, "Timestamp " + std::to_string(timestamp) +
+                                            " of message with offset " + std::to_string(offset) +
+                                            " is out of range. The timestamp should be within [" +
+                                            std::to_string(c.timestamps.min) + ", " +
+                                            std::to_string(c.timestamps.max) + "]"});
+          }
+        } else if (header.timestamp_type() == TimestampType::kLogAppendTime) {
+          w->any_timestamp = true;
+          w->errors.push_back({index, "Invalid timestamp type in message with offset " +
+                                          std::to_string(offset) +
+                                          ". Producer should not set timestamp type to "
+                                          "LogAppendTime."});
+        }
         return true;
       });
-  const Status& invalid = walk.invalid;
-  if (!invalid.ok()) return invalid;
+  if (!walk.invalid.ok()) return walk.invalid;
   if (!decoded.ok()) return Status(Errc::kCorruptBatch, decoded.ToString());
-  return Status::Ok();
+  if (walk.errors.empty()) return Status::Ok();
+  Status refused = RecordErrorsStatus(walk.errors, walk.any_timestamp);
+  if (record_errors != nullptr) *record_errors = std::move(walk.errors);
+  return refused;
+}
+
+// "<topic>-<partition>": the log directory's last component.
+std::string_view PartitionName(std::string_view dir) {
+  const size_t slash = dir.rfind('/');
+  return slash == std::string_view::npos ? dir : dir.substr(slash + 1);
 }
 
 }  // namespace
@@ -350,12 +431,15 @@ Status PartitionLog::AfterAppendLocked() {
 }
 
 Result<AppendResult> PartitionLog::Append(std::string records, int32_t leader_epoch,
-                                          AppendOrigin origin) {
-  return Append(std::span<char>(records.data(), records.size()), leader_epoch, origin);
+                                          AppendOrigin origin,
+                                          std::vector<RecordError>* record_errors) {
+  return Append(std::span<char>(records.data(), records.size()), leader_epoch, origin,
+                record_errors);
 }
 
 Result<AppendResult> PartitionLog::Append(std::span<char> records_span, int32_t leader_epoch,
-                                          AppendOrigin origin) {
+                                          AppendOrigin origin,
+                                          std::vector<RecordError>* record_errors) {
   const std::string_view records(records_span.data(), records_span.size());
   std::lock_guard lock(mu_);
   if (closed_) return Status(Errc::kInvalidArgument, dir_ + " is closed");
@@ -363,15 +447,21 @@ Result<AppendResult> PartitionLog::Append(std::span<char> records_span, int32_t 
   // Validate every batch first: a request writes all of its batches or none.
   // Kafka's producers send one batch per partition; the passes below walk
   // the validated bytes again by their headers rather than keep a list.
+  // Kafka checks timestamps and stamps LogAppendTime with one clock reading.
+  const int64_t now_ms = now_();
   size_t validated_bytes = 0;
   int batch_count = 0;
   {
+    const BatchChecks checks{.config = config_,
+                             .origin = origin,
+                             .timestamps = AllowedTimestamps(config_, now_ms),
+                             .partition = PartitionName(dir_)};
     RecordBatchReader reader(records);
     for (;;) {
       Result<std::optional<RecordBatchView>> next = reader.Next();
       if (!next.ok()) return Status(Errc::kCorruptBatch, next.status().ToString());
       if (!next->has_value()) break;
-      if (Status s = ValidateProducedBatch(**next, config_, origin); !s.ok()) return s;
+      if (Status s = ValidateProducedBatch(**next, checks, record_errors); !s.ok()) return s;
       ++batch_count;
     }
     if (reader.has_partial_tail()) {
@@ -410,7 +500,6 @@ Result<AppendResult> PartitionLog::Append(std::span<char> records_span, int32_t 
   if (!checked.ok()) return checked;
   if (duplicate) return *duplicate;
 
-  const int64_t now_ms = now_();
   AppendResult result{.log_start_offset = log_start_offset_};
   if (config_.timestamp_type == TimestampSource::kLogAppendTime) result.log_append_time_ms = now_ms;
   Status appended = for_each_batch([&](size_t position, size_t size,

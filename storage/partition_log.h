@@ -38,6 +38,7 @@
 #include "protocol/record_batch.h"
 #include "protocol/wire/serde.h"
 #include "storage/aborted_txn_index.h"
+#include "storage/errors.h"
 #include "storage/log_cleaner.h"
 #include "storage/log_config.h"
 #include "storage/producer_state.h"
@@ -131,17 +132,23 @@ class PartitionLog {
   // partition (`records` is modified in place: offsets, leader epoch, append
   // time). Nothing is written unless every batch is valid.
   // Errors (storage::Errc): kCorruptBatch (CRC, framing; CORRUPT_MESSAGE),
-  // kInvalidRecord (INVALID_RECORD), kRecordTooLarge (MESSAGE_TOO_LARGE),
-  // and ProducerState::Check's. AppendOrigin::kCoordinator (the broker's own
-  // writes, e.g. transactional offset commits) takes producer batches without
-  // sequence numbers and checks only their epoch and transaction state; a
-  // transactional one opens the producer's transaction here as any other.
+  // kInvalidRecord (INVALID_RECORD), kInvalidTimestamp (INVALID_TIMESTAMP),
+  // kRecordTooLarge (MESSAGE_TOO_LARGE), and ProducerState::Check's. When
+  // single records are at fault (no key in a compacted topic, a timestamp
+  // out of bounds) every one of them is listed in `*record_errors`, if given,
+  // and the status's context is Kafka's error_message for them.
+  // AppendOrigin::kCoordinator (the broker's own writes, e.g. transactional
+  // offset commits) takes producer batches without sequence numbers and
+  // checks only their epoch and transaction state; a transactional one opens
+  // the producer's transaction here as any other.
   Result<AppendResult> Append(std::string records, int32_t leader_epoch,
-                              AppendOrigin origin = AppendOrigin::kClient);
+                              AppendOrigin origin = AppendOrigin::kClient,
+                              std::vector<RecordError>* record_errors = nullptr);
   // The same, on bytes the caller owns (a request frame): the batch headers
   // are rewritten in place there.
   Result<AppendResult> Append(std::span<char> records, int32_t leader_epoch,
-                              AppendOrigin origin = AppendOrigin::kClient);
+                              AppendOrigin origin = AppendOrigin::kClient,
+                              std::vector<RecordError>* record_errors = nullptr);
 
   // Appends a COMMIT or ABORT marker for the producer's transaction
   // (WriteTxnMarkers / EndTxn). Errors: ProducerState::ApplyMarker's.

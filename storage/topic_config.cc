@@ -44,9 +44,6 @@ const std::vector<std::string>& InertConfigs() {
       "local.retention.bytes",
       "local.retention.ms",
       "message.downconversion.enable",
-      "message.timestamp.after.max.ms",
-      "message.timestamp.before.max.ms",
-      "message.timestamp.difference.max.ms",
       "min.insync.replicas",
       "preallocate",
       "remote.log.copy.disable",
@@ -86,6 +83,7 @@ Result<LogConfig> ApplyTopicConfigs(const LogConfig& defaults,
   LogConfig c = defaults;
   bool flush_messages_one = false;
   bool flush_ms_set = false;
+  std::optional<int64_t> difference_max_ms;
   for (const auto& [name, value] : overrides) {
     if (name == "cleanup.policy") {
       std::string v = value;
@@ -140,6 +138,18 @@ Result<LogConfig> ApplyTopicConfigs(const LogConfig& defaults,
       } else {
         return Bad(name, value, "expected CreateTime or LogAppendTime");
       }
+    } else if (name == "message.timestamp.before.max.ms") {
+      Result<int64_t> v = ParseLong(name, value, 0);
+      if (!v.ok()) return v.status();
+      c.timestamp_before_max_ms = *v;
+    } else if (name == "message.timestamp.after.max.ms") {
+      Result<int64_t> v = ParseLong(name, value, 0);
+      if (!v.ok()) return v.status();
+      c.timestamp_after_max_ms = *v;
+    } else if (name == "message.timestamp.difference.max.ms") {
+      Result<int64_t> v = ParseLong(name, value, 0);
+      if (!v.ok()) return v.status();
+      difference_max_ms = *v;
     } else if (name == "delete.retention.ms") {
       Result<int64_t> v = ParseLong(name, value, 0);
       if (!v.ok()) return v.status();
@@ -168,6 +178,16 @@ Result<LogConfig> ApplyTopicConfigs(const LogConfig& defaults,
       return Status(Errc::kInvalidArgument, "unknown topic config name: " + name);
     }
   }
+  // The deprecated message.timestamp.difference.max.ms bounds both sides,
+  // unless the KIP-937 config of that side is set too (Kafka 3.6-3.9).
+  if (difference_max_ms) {
+    if (!overrides.contains("message.timestamp.before.max.ms")) {
+      c.timestamp_before_max_ms = *difference_max_ms;
+    }
+    if (!overrides.contains("message.timestamp.after.max.ms")) {
+      c.timestamp_after_max_ms = *difference_max_ms;
+    }
+  }
   if (c.min_compaction_lag_ms > c.max_compaction_lag_ms) {
     return Status(Errc::kInvalidArgument,
                   "conflict: min.compaction.lag.ms " + std::to_string(c.min_compaction_lag_ms) +
@@ -187,8 +207,10 @@ const std::vector<std::string>& KnownTopicConfigNames() {
     for (const char* name :
          {"cleanup.policy", "segment.bytes", "segment.ms", "retention.bytes", "retention.ms",
           "index.interval.bytes", "max.message.bytes", "flush.messages", "flush.ms",
-          "message.timestamp.type", "producer.id.expiration.ms", "delete.retention.ms",
-          "min.compaction.lag.ms", "max.compaction.lag.ms", "min.cleanable.dirty.ratio"}) {
+          "message.timestamp.type", "message.timestamp.before.max.ms",
+          "message.timestamp.after.max.ms", "message.timestamp.difference.max.ms",
+          "producer.id.expiration.ms", "delete.retention.ms", "min.compaction.lag.ms",
+          "max.compaction.lag.ms", "min.cleanable.dirty.ratio"}) {
       names.emplace_back(name);
     }
     std::sort(names.begin(), names.end());
@@ -218,6 +240,8 @@ std::optional<std::string> TopicConfigValue(const LogConfig& c, std::string_view
   if (name == "message.timestamp.type") {
     return c.timestamp_type == TimestampSource::kCreateTime ? "CreateTime" : "LogAppendTime";
   }
+  if (name == "message.timestamp.before.max.ms") return std::to_string(c.timestamp_before_max_ms);
+  if (name == "message.timestamp.after.max.ms") return std::to_string(c.timestamp_after_max_ms);
   if (name == "producer.id.expiration.ms") return std::to_string(c.producer_id_expiration_ms);
   if (name == "delete.retention.ms") return std::to_string(c.delete_retention_ms);
   if (name == "min.compaction.lag.ms") return std::to_string(c.min_compaction_lag_ms);

@@ -31,8 +31,13 @@
 // The records are validated and appended where they lie in the request frame
 // (RequestContext::borrowed_records), not copied out of it first.
 //
-// Not supported: per-record
-// record_errors (the message says which record), throttling.
+// Records the log's validator refuses one by one (KIP-467: no key in a
+// compacted topic INVALID_RECORD, a CreateTime timestamp outside
+// message.timestamp.{before,after}.max.ms INVALID_TIMESTAMP) are listed by
+// their index in the batch in record_errors (v8+), with Kafka's
+// error_message. Other refusals carry the log's reason in error_message.
+//
+// Not supported: throttling.
 #include <optional>
 #include <span>
 #include <string>
@@ -62,6 +67,7 @@ ErrorCode ToProduceError(const Status& s) {
   const std::error_code code = s.code();
   if (code == Errc::kCorruptBatch) return ErrorCode::kCorruptMessage;
   if (code == Errc::kInvalidRecord) return ErrorCode::kInvalidRecord;
+  if (code == Errc::kInvalidTimestamp) return ErrorCode::kInvalidTimestamp;
   if (code == Errc::kRecordTooLarge) return ErrorCode::kMessageTooLarge;
   if (code == Errc::kOutOfOrderSequence || code == Errc::kSequenceGap) {
     return ErrorCode::kOutOfOrderSequenceNumber;
@@ -159,13 +165,20 @@ PartitionResponse ProducePartition(RequestContext& ctx, const ProduceRequest& re
     }
   }
 
-  Result<storage::AppendResult> appended = log->Append(*records, /*leader_epoch=*/0);
+  std::vector<storage::RecordError> record_errors;  // allocates only when records are refused
+  Result<storage::AppendResult> appended =
+      log->Append(*records, /*leader_epoch=*/0, storage::AppendOrigin::kClient, &record_errors);
   if (!appended.ok()) {
     PartitionResponse resp = Failed(data.index, ToProduceError(appended.status()));
     if (resp.error_code == ErrorCode::kUnknownServerError) {
       kLog.Error("produce to ", topic, "-", data.index, ": ", appended.status().ToString());
-    } else {
-      resp.error_message = appended.status().context();  // v8+
+      return resp;
+    }
+    // v8+; older versions do not encode them.
+    resp.error_message = appended.status().context();
+    for (storage::RecordError& e : record_errors) {
+      resp.record_errors.push_back(
+          {.batch_index = e.batch_index, .batch_index_error_message = std::move(e.message)});
     }
     return resp;
   }

@@ -448,6 +448,27 @@ TEST(RecordBatchTest, DenseRecordsAreRecognizedWithoutDecoding) {
             DenseByDecoding(MustParse(golden), /*require_keys=*/false));
 }
 
+TEST(RecordBatchTest, DenseRecordsCheckTimestampBounds) {
+  RecordBatchHeader h = ProducerHeader();
+  h.base_timestamp = 1000;
+  std::vector<Record> records = SampleRecords(3);
+  for (size_t i = 0; i < records.size(); ++i)
+    records[i].timestamp_delta = static_cast<int64_t>(10 * i);  // 1000..1020
+  const RecordBatchView batch = MustParse(MustBuild(h, Compression::kNone, records));
+  EXPECT_TRUE(batch.HasDenseRecords(/*require_keys=*/false, TimestampBounds{}));
+  EXPECT_TRUE(
+      batch.HasDenseRecords(/*require_keys=*/false, TimestampBounds{.min = 1000, .max = 1020}));
+  EXPECT_FALSE(
+      batch.HasDenseRecords(/*require_keys=*/false, TimestampBounds{.min = 1001, .max = 1020}));
+  EXPECT_FALSE(
+      batch.HasDenseRecords(/*require_keys=*/false, TimestampBounds{.min = 1000, .max = 1019}));
+  // A record without a timestamp is never out of bounds.
+  h.base_timestamp = kNoTimestamp;
+  for (Record& r : records) r.timestamp_delta = 0;
+  EXPECT_TRUE(MustParse(MustBuild(h, Compression::kNone, records))
+                  .HasDenseRecords(/*require_keys=*/false, TimestampBounds{.min = 5, .max = 6}));
+}
+
 // The fast check never says yes where the full walk says no: every
 // truncation and every bit flip of the records section (CRC fixed up).
 TEST(RecordBatchTest, DenseRecordsCheckAgreesWithDecoding) {

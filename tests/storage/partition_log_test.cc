@@ -186,6 +186,149 @@ TEST_F(PartitionLogTest, BatchAboveMaxMessageBytesIsRejected) {
   EXPECT_TRUE(log_->Append(Batch({.records = 1}), 0).ok());
 }
 
+// Records with the given keys (nullopt: none) and timestamps, offset deltas 0, 1, ...
+std::string RecordsBatch(const std::vector<std::optional<std::string>>& keys,
+                         const std::vector<int64_t>& timestamps,
+                         Compression compression = Compression::kNone, int16_t attributes = 0) {
+  RecordBatchHeader h;
+  h.base_timestamp = timestamps.at(0);
+  h.attributes = attributes;
+  std::vector<Record> records;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    records.push_back(Record{.timestamp_delta = timestamps.at(i) - timestamps.at(0),
+                             .offset_delta = static_cast<int32_t>(i),
+                             .key = keys[i],
+                             .value = "v"});
+  }
+  Result<std::string> batch = BuildRecordBatch(h, compression, records);
+  EXPECT_TRUE(batch.ok()) << batch.status().ToString();
+  return batch.ok() ? *batch : std::string();
+}
+
+std::vector<int32_t> Indexes(const std::vector<RecordError>& errors) {
+  std::vector<int32_t> out;
+  for (const RecordError& e : errors) out.push_back(e.batch_index);
+  return out;
+}
+
+TEST_F(PartitionLogTest, CompactedTopicsListEveryRecordWithoutAKey) {
+  config_.cleanup_policy = CleanupPolicy::kCompact;
+  Open();
+  const std::vector<std::optional<std::string>> keys = {"a", std::nullopt, "c", std::nullopt};
+  const std::vector<int64_t> at_t0(4, kT0);
+  for (Compression compression : {Compression::kNone, Compression::kGzip}) {
+    std::vector<RecordError> errors;
+    Result<AppendResult> r =
+        log_->Append(RecordsBatch(keys, at_t0, compression), 0, AppendOrigin::kClient, &errors);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.status().code(), Errc::kInvalidRecord);
+    EXPECT_EQ(Indexes(errors), (std::vector<int32_t>{1, 3}));
+    const std::string why =
+        "Compacted topic cannot accept message without key in topic partition " + std::string(kDir);
+    EXPECT_EQ(errors.at(0).message, why);
+    EXPECT_EQ(r.status().context(),
+              "One or more records have been rejected due to 2 record errors in total, and only "
+              "showing the first three errors at most: [RecordError(batchIndex=1, message='" +
+                  why + "'), RecordError(batchIndex=3, message='" + why + "')]");
+  }
+  // Without a place for them the status is the same.
+  EXPECT_EQ(log_->Append(RecordsBatch(keys, at_t0), 0).status().code(), Errc::kInvalidRecord);
+  EXPECT_EQ(log_->log_end_offset(), 0);
+  // Keyed records pass, and leave the list alone.
+  std::vector<RecordError> errors;
+  EXPECT_TRUE(
+      log_->Append(RecordsBatch({"a", "b"}, {kT0, kT0}), 0, AppendOrigin::kClient, &errors).ok());
+  EXPECT_TRUE(errors.empty());
+}
+
+TEST_F(PartitionLogTest, CreateTimeTimestampsOutsideTheBoundsAreListed) {
+  config_.timestamp_before_max_ms = 1000;
+  config_.timestamp_after_max_ms = 2000;
+  Open();
+  // Too old, just in, no timestamp, just in, too new.
+  const std::vector<int64_t> timestamps = {kT0 - 1001, kT0 - 1000, kNoTimestamp, kT0 + 2000,
+                                           kT0 + 2001};
+  const std::vector<std::optional<std::string>> keys(5, "k");
+  for (Compression compression : {Compression::kNone, Compression::kLz4}) {
+    std::vector<RecordError> errors;
+    Result<AppendResult> r = log_->Append(RecordsBatch(keys, timestamps, compression), 0,
+                                          AppendOrigin::kClient, &errors);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.status().code(), Errc::kInvalidTimestamp);
+    EXPECT_EQ(r.status().context(),
+              "One or more records have been rejected due to invalid timestamp");
+    EXPECT_EQ(Indexes(errors), (std::vector<int32_t>{0, 4}));
+    EXPECT_EQ(errors.at(0).message,
+              "Timestamp 1699999998999 of message with offset 0 is out of range. The timestamp "
+              "should be within [1699999999000, 1700000002000]");
+  }
+  EXPECT_EQ(log_->log_end_offset(), 0);
+  ASSERT_TRUE(log_->Append(RecordsBatch({"k", "k"}, {kT0 - 1000, kT0 + 2000}), 0).ok());
+  // The bounds move with the clock.
+  now_ = kT0 + 5000;
+  EXPECT_EQ(log_->Append(RecordsBatch({"k"}, {kT0}), 0).status().code(), Errc::kInvalidTimestamp);
+}
+
+TEST_F(PartitionLogTest, AMissingKeyAndABadTimestampAreBothListedAsInvalidTimestamp) {
+  config_.cleanup_policy = CleanupPolicy::kCompact;
+  config_.timestamp_after_max_ms = 0;
+  Open();
+  std::vector<RecordError> errors;
+  // Record 0 lacks a key (and is too new: Kafka reports only the key), 1 is too new.
+  Result<AppendResult> r =
+      log_->Append(RecordsBatch({std::nullopt, "k", "k"}, {kT0 + 1, kT0 + 1, kT0}), 0,
+                   AppendOrigin::kClient, &errors);
+  EXPECT_EQ(r.status().code(), Errc::kInvalidTimestamp);
+  EXPECT_EQ(Indexes(errors), (std::vector<int32_t>{0, 1}));
+  EXPECT_NE(errors.at(0).message.find("without key"), std::string::npos);
+  EXPECT_NE(errors.at(1).message.find("out of range"), std::string::npos);
+}
+
+TEST_F(PartitionLogTest, TimestampBoundsFollowTheTopicsTimestampType) {
+  Open();
+  // Kafka 4.0's defaults: any age, at most an hour ahead.
+  EXPECT_TRUE(log_->Append(RecordsBatch({"k"}, {0}), 0).ok());
+  EXPECT_EQ(log_->Append(RecordsBatch({"k"}, {kT0 + 3600001}), 0).status().code(),
+            Errc::kInvalidTimestamp);
+  // A producer may not mark its batch LogAppendTime: every record is refused.
+  std::vector<RecordError> errors;
+  Result<AppendResult> r = log_->Append(RecordsBatch({"k", "k"}, {kNoTimestamp, kNoTimestamp},
+                                                     Compression::kNone, kLogAppendTimeAttribute),
+                                        0, AppendOrigin::kClient, &errors);
+  EXPECT_EQ(r.status().code(), Errc::kInvalidTimestamp);
+  EXPECT_EQ(Indexes(errors), (std::vector<int32_t>{0, 1}));
+
+  // Under LogAppendTime the producer's timestamps are not checked.
+  LogConfig append_time = config_;
+  append_time.timestamp_type = TimestampSource::kLogAppendTime;
+  log_->set_config(append_time);
+  EXPECT_TRUE(log_->Append(RecordsBatch({"k"}, {kT0 + 3600001}), 0).ok());
+  errors.clear();
+  r = log_->Append(RecordsBatch({"k"}, {kT0}, Compression::kNone, kLogAppendTimeAttribute), 0,
+                   AppendOrigin::kClient, &errors);
+  EXPECT_EQ(r.status().code(), Errc::kInvalidTimestamp);
+  EXPECT_EQ(Indexes(errors), (std::vector<int32_t>{0}));
+  EXPECT_EQ(log_->log_end_offset(), 2);
+}
+
+// A broken batch is refused as a whole even when records are at fault too.
+TEST_F(PartitionLogTest, BatchLevelErrorsComeWithoutRecordErrors) {
+  config_.cleanup_policy = CleanupPolicy::kCompact;
+  config_.max_message_bytes = 100;
+  Open();
+  std::vector<RecordError> errors;
+  std::vector<std::optional<std::string>> keyless(20, std::nullopt);
+  Result<AppendResult> r = log_->Append(RecordsBatch(keyless, std::vector<int64_t>(20, kT0)), 0,
+                                        AppendOrigin::kClient, &errors);
+  EXPECT_EQ(r.status().code(), Errc::kRecordTooLarge);
+  EXPECT_TRUE(errors.empty());
+  std::string flipped = RecordsBatch({std::nullopt}, {kT0});
+  flipped.back() ^= 1;
+  EXPECT_EQ(log_->Append(flipped, 0, AppendOrigin::kClient, &errors).status().code(),
+            Errc::kCorruptBatch);
+  EXPECT_TRUE(errors.empty());
+}
+
 TEST_F(PartitionLogTest, CompressedBatchesAreValidatedAndStoredAsSent) {
   Open();
   std::string batch = Batch({.records = 5, .compression = Compression::kZstd});

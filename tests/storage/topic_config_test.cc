@@ -65,6 +65,32 @@ TEST(TopicConfigTest, CompactionSettingsReachTheLogConfig) {
   EXPECT_FALSE(ApplyTopicConfigs({}, {{"min.cleanable.dirty.ratio", "x"}}).ok());
 }
 
+TEST(TopicConfigTest, TimestampBoundsAreKip937sWithTheDeprecatedDifferenceAsFallback) {
+  const LogConfig defaults;
+  EXPECT_EQ(*TopicConfigValue(defaults, "message.timestamp.before.max.ms"), "9223372036854775807");
+  EXPECT_EQ(*TopicConfigValue(defaults, "message.timestamp.after.max.ms"), "3600000");
+
+  Result<LogConfig> c = ApplyTopicConfigs(
+      {}, {{"message.timestamp.before.max.ms", "10"}, {"message.timestamp.after.max.ms", "20"}});
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->timestamp_before_max_ms, 10);
+  EXPECT_EQ(c->timestamp_after_max_ms, 20);
+
+  c = ApplyTopicConfigs({}, {{"message.timestamp.difference.max.ms", "30"}});
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->timestamp_before_max_ms, 30);
+  EXPECT_EQ(c->timestamp_after_max_ms, 30);
+  c = ApplyTopicConfigs(
+      {}, {{"message.timestamp.difference.max.ms", "30"}, {"message.timestamp.after.max.ms", "5"}});
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->timestamp_before_max_ms, 30);
+  EXPECT_EQ(c->timestamp_after_max_ms, 5);
+
+  EXPECT_FALSE(ApplyTopicConfigs({}, {{"message.timestamp.before.max.ms", "-1"}}).ok());
+  EXPECT_FALSE(ApplyTopicConfigs({}, {{"message.timestamp.after.max.ms", "soon"}}).ok());
+  EXPECT_FALSE(ApplyTopicConfigs({}, {{"message.timestamp.difference.max.ms", "-5"}}).ok());
+}
+
 TEST(TopicConfigTest, MaxCompactionLagBoundsTheMinimumAndTheRollOfCompactedTopics) {
   Result<LogConfig> c = ApplyTopicConfigs(
       {},
