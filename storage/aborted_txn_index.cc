@@ -51,16 +51,11 @@ std::string Misfit(const AbortedTxn& txn, const AbortedTxn* previous, int64_t ba
 }  // namespace
 
 Result<AbortedTxnIndex> AbortedTxnIndex::Open(FileSystem& fs, const std::string& path,
-                                              int64_t base_offset, bool sync_dir) {
-  const bool existed = fs.Exists(path);
-  Result<std::unique_ptr<File>> file = fs.Open(path, OpenMode::kCreateOrAppend);
+                                              int64_t base_offset) {
+  if (!fs.Exists(path)) return AbortedTxnIndex(fs, path, base_offset, nullptr);
+  Result<std::unique_ptr<File>> file = fs.Open(path, OpenMode::kReadWrite);
   if (!file.ok()) return file.status();
-  if (!existed && sync_dir) {
-    // The entries are the only record of which data was aborted: the file
-    // must not vanish in a crash once they are synced.
-    if (Status s = fs.SyncDir(ParentDir(path)); !s.ok()) return s;
-  }
-  AbortedTxnIndex index(path, base_offset, std::move(*file));
+  AbortedTxnIndex index(fs, path, base_offset, std::move(*file));
 
   std::string bytes;
   if (Status s = index.file_->ReadAt(0, index.file_->size(), &bytes); !s.ok()) return s;
@@ -98,6 +93,12 @@ Status AbortedTxnIndex::Append(const AbortedTxn& txn) {
     return Status(Errc::kInvalidArgument, path_ + ": aborted transaction of producer " +
                                               std::to_string(txn.producer_id) + ": " + why);
   }
+  if (file_ == nullptr) {
+    Result<std::unique_ptr<File>> file = fs_->Open(path_, OpenMode::kCreateOrAppend);
+    if (!file.ok()) return file.status();
+    file_ = std::move(*file);
+    dir_unsynced_ = true;
+  }
   if (Status s = file_->Append(Encode(txn)); !s.ok()) {
     // A partial write would shift every later entry: cut it (best effort; a
     // torn tail is also cut when the index is opened again).
@@ -125,18 +126,30 @@ CollectedAbortedTxns AbortedTxnIndex::Collect(int64_t fetch_start, int64_t fetch
 Status AbortedTxnIndex::TruncateTo(int64_t offset) {
   size_t keep = 0;
   while (keep < entries_.size() && entries_[keep].last_offset < offset) ++keep;
-  if (keep == entries_.size()) return Status::Ok();
+  if (keep == entries_.size() || file_ == nullptr) return Status::Ok();
   if (Status s = file_->Truncate(keep * kAbortedTxnEntrySize); !s.ok()) return s;
   entries_.resize(keep);
   return Status::Ok();
 }
 
 Status AbortedTxnIndex::Reset() {
-  if (Status s = file_->Truncate(0); !s.ok()) return s;
+  if (file_ != nullptr) {
+    if (Status s = file_->Truncate(0); !s.ok()) return s;
+  }
   entries_.clear();
   return Status::Ok();
 }
 
-Status AbortedTxnIndex::Sync() { return file_->Sync(); }
+Status AbortedTxnIndex::Sync() {
+  if (file_ == nullptr) return Status::Ok();
+  if (Status s = file_->Sync(); !s.ok()) return s;
+  if (dir_unsynced_) {
+    // The entries are the only record of which data was aborted: the file
+    // must not vanish in a crash once they are synced.
+    if (Status s = fs_->SyncDir(ParentDir(path_)); !s.ok()) return s;
+    dir_unsynced_ = false;
+  }
+  return Status::Ok();
+}
 
 }  // namespace brook::storage

@@ -50,23 +50,24 @@ struct CollectedAbortedTxns {
 };
 
 // Not thread-safe: owned and guarded by the Segment that holds it. Every
-// change is written to the file at once; Sync makes it durable.
+// change is written to the file at once; Sync makes it durable. As Kafka's,
+// the file is created by the first Append: most segments never see an abort.
 class AbortedTxnIndex {
  public:
-  // Opens `path`, creating it empty if missing (and syncing its directory
-  // unless !sync_dir: the caller then syncs it before relying on the file),
-  // and loads every entry. A size that is not a multiple of 34 (a torn
+  // Opens `path` if it exists (else the index is empty and has no file) and
+  // loads every entry. A size that is not a multiple of 34 (a torn
   // append) is cut back to the last whole entry, in memory and in the file;
   // truncated_bytes() says how many bytes went. Errors: kCorruptIndex (an
   // entry with another version, first_offset above last_offset, last_offset
   // below `base_offset` or not above the previous entry's): the caller
   // rebuilds the index from the log; file system errors.
-  static Result<AbortedTxnIndex> Open(FileSystem& fs, const std::string& path, int64_t base_offset,
-                                      bool sync_dir = true);
+  static Result<AbortedTxnIndex> Open(FileSystem& fs, const std::string& path, int64_t base_offset);
 
-  // Records an aborted transaction. Errors: kInvalidArgument (last_offset not
-  // above the last entry's, or below the base offset; first_offset above
-  // last_offset), file errors (the entry is then not recorded).
+  // Records an aborted transaction, creating the file for the first one (the
+  // next Sync then syncs its directory too). Errors: kInvalidArgument
+  // (last_offset not above the last entry's, or below the base offset;
+  // first_offset above last_offset), file errors (the entry is then not
+  // recorded).
   Status Append(const AbortedTxn& txn);
 
   // The entries whose [first_offset, last_offset] overlaps the fetched range
@@ -80,7 +81,8 @@ class AbortedTxnIndex {
   // Drops every entry (before recovery appends them again from the log).
   Status Reset();
   Status Sync();
-  // The file, for a flush that syncs it without holding the log's lock.
+  // The file, for a flush that syncs it without holding the log's lock;
+  // null until the first Append.
   std::shared_ptr<File> file() const { return file_; }
 
   const std::vector<AbortedTxn>& entries() const { return entries_; }
@@ -90,14 +92,16 @@ class AbortedTxnIndex {
   uint64_t truncated_bytes() const { return truncated_bytes_; }
 
  private:
-  AbortedTxnIndex(std::string path, int64_t base_offset, std::unique_ptr<File> file)
-      : path_(std::move(path)), base_offset_(base_offset), file_(std::move(file)) {}
+  AbortedTxnIndex(FileSystem& fs, std::string path, int64_t base_offset, std::unique_ptr<File> file)
+      : fs_(&fs), path_(std::move(path)), base_offset_(base_offset), file_(std::move(file)) {}
 
+  FileSystem* fs_;
   std::string path_;
   int64_t base_offset_;
   std::shared_ptr<File> file_;
   std::vector<AbortedTxn> entries_;
   uint64_t truncated_bytes_ = 0;
+  bool dir_unsynced_ = false;  // Append created the file; Sync syncs its directory
 };
 
 }  // namespace brook::storage

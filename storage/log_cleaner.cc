@@ -290,11 +290,15 @@ Result<CleanedSegment> WriteSwapFiles(FileSystem& fs, const std::string& dir,
   }
   if (Status s = txn_index->Sync(); !s.ok()) return s;
 
-  // The .txnindex first: a .log.swap always finds its .txnindex.swap durable.
-  if (Status s = fs.Rename(CleanedTxnIndexPath(dir, base), SwapTxnIndexPath(dir, base)); !s.ok()) {
-    return s;
+  // The .txnindex first: a .log.swap always finds its .txnindex.swap durable
+  // (none: the cleaned segment keeps no aborted transaction).
+  if (txn_index->file() != nullptr) {
+    if (Status s = fs.Rename(CleanedTxnIndexPath(dir, base), SwapTxnIndexPath(dir, base));
+        !s.ok()) {
+      return s;
+    }
+    if (Status s = fs.SyncDir(dir); !s.ok()) return s;
   }
-  if (Status s = fs.SyncDir(dir); !s.ok()) return s;
   if (Status s = fs.Rename(CleanedLogPath(dir, base), SwapLogPath(dir, base)); !s.ok()) return s;
   if (Status s = fs.SyncDir(dir); !s.ok()) return s;
   return cleaned;
@@ -302,12 +306,16 @@ Result<CleanedSegment> WriteSwapFiles(FileSystem& fs, const std::string& dir,
 
 Status InstallSwapFiles(FileSystem& fs, const std::string& dir, int64_t base_offset) {
   // The old indexes describe the old .log: gone, durably, before the new .log
-  // takes its name, so they can never be trusted for it.
-  for (SegmentFileType type : {SegmentFileType::kIndex, SegmentFileType::kTimeIndex}) {
+  // takes its name, so they can never be trusted for it. So is the old
+  // .txnindex when the cleaned segment has none.
+  const bool swap_txn_index = fs.Exists(SwapTxnIndexPath(dir, base_offset));
+  for (SegmentFileType type :
+       {SegmentFileType::kIndex, SegmentFileType::kTimeIndex, SegmentFileType::kTxnIndex}) {
+    if (type == SegmentFileType::kTxnIndex && swap_txn_index) continue;
     if (Status s = RemoveIfExists(fs, SegmentFilePath(dir, base_offset, type)); !s.ok()) return s;
   }
   if (Status s = fs.SyncDir(dir); !s.ok()) return s;
-  if (fs.Exists(SwapTxnIndexPath(dir, base_offset))) {
+  if (swap_txn_index) {
     if (Status s = fs.Rename(SwapTxnIndexPath(dir, base_offset),
                              SegmentFilePath(dir, base_offset, SegmentFileType::kTxnIndex));
         !s.ok()) {

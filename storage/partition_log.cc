@@ -356,6 +356,7 @@ Status PartitionLog::RebuildProducerState() {
     });
     if (!s.ok()) return s;
   }
+  ++dir_changes_;  // the replay may have created .txnindex files
   return Status::Ok();
 }
 
@@ -379,8 +380,8 @@ Status PartitionLog::Roll() {
   Result<std::unique_ptr<Segment>> segment =
       Segment::Create(fs_, dir_, base, seg_config, /*sync_dir=*/sync_now);
   if (!segment.ok()) return segment.status();
-  Result<AbortedTxnIndex> txn_index = AbortedTxnIndex::Open(
-      fs_, SegmentFilePath(dir_, base, SegmentFileType::kTxnIndex), base, /*sync_dir=*/sync_now);
+  Result<AbortedTxnIndex> txn_index =
+      AbortedTxnIndex::Open(fs_, SegmentFilePath(dir_, base, SegmentFileType::kTxnIndex), base);
   if (!txn_index.ok()) return txn_index.status();
   SegmentEntry entry;
   entry.segment = std::move(segment).value();
@@ -555,12 +556,14 @@ Result<AppendResult> PartitionLog::AppendMarker(int64_t producer_id, int16_t pro
       producers_.ApplyMarker(producer_id, producer_epoch, type, coordinator_epoch, offset, now_ms);
   if (!done.ok()) return done.status();  // checked above; cannot happen
   if (*done && (*done)->is_abort) {
-    Status s =
-        active().txn_index->Append(AbortedTxn{.producer_id = producer_id,
-                                              .first_offset = (*done)->first_offset,
-                                              .last_offset = (*done)->last_offset,
-                                              .last_stable_offset = (*done)->last_stable_offset});
+    AbortedTxnIndex& index = *active().txn_index;
+    const bool new_file = index.file() == nullptr;
+    Status s = index.Append(AbortedTxn{.producer_id = producer_id,
+                                       .first_offset = (*done)->first_offset,
+                                       .last_offset = (*done)->last_offset,
+                                       .last_stable_offset = (*done)->last_stable_offset});
     if (!s.ok()) return s;
+    if (new_file) ++dir_changes_;  // FlushRolled syncs the directory
   }
   if (Status s = AfterAppendLocked(); !s.ok()) return s;
   return AppendResult{.base_offset = offset,

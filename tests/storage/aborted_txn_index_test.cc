@@ -49,6 +49,27 @@ class AbortedTxnIndexTest : public ::testing::Test {
   MemFileSystem fs_;
 };
 
+// As Kafka's, the file exists only once a transaction was aborted in the
+// segment; the Sync after it makes the new file's name durable too.
+TEST_F(AbortedTxnIndexTest, TheFirstAppendCreatesTheFileAndSyncMakesItDurable) {
+  AbortedTxnIndex index = MustOpen(fs_);
+  EXPECT_EQ(index.file(), nullptr);
+  EXPECT_FALSE(fs_.Exists(kPath));
+  ASSERT_OK(index.Sync());   // nothing to sync
+  ASSERT_OK(index.Reset());  // nothing to cut
+  ASSERT_OK(index.TruncateTo(kBase));
+  EXPECT_FALSE(fs_.Exists(kPath));
+  EXPECT_TRUE(index.Collect(0, 1000).aborted.empty());
+
+  ASSERT_OK(index.Append(Sample()[0]));
+  EXPECT_NE(index.file(), nullptr);
+  EXPECT_TRUE(fs_.Exists(kPath));
+  ASSERT_OK(index.Sync());
+  fs_.SimulateCrash();
+  AbortedTxnIndex reopened = MustOpen(fs_);
+  EXPECT_EQ(reopened.entries(), std::vector<AbortedTxn>{Sample()[0]});
+}
+
 TEST_F(AbortedTxnIndexTest, EntriesAreWrittenAsKafkaDoes) {
   AbortedTxnIndex index = MustOpen(fs_);
   ASSERT_OK(index.Append({.producer_id = 0x0102030405060708,
