@@ -161,6 +161,9 @@ Status BrokerConfig::Set(std::string_view name, std::string_view value) {
       {"log.flush.interval.messages", "flush.messages"},
       {"log.flush.interval.ms", "flush.ms"},
       {"log.message.timestamp.type", "message.timestamp.type"},
+      {"log.message.timestamp.before.max.ms", "message.timestamp.before.max.ms"},
+      {"log.message.timestamp.after.max.ms", "message.timestamp.after.max.ms"},
+      {"log.message.timestamp.difference.max.ms", "message.timestamp.difference.max.ms"},
       {"producer.id.expiration.ms", "producer.id.expiration.ms"},
   };
   for (const auto& [broker_name, topic_name] : kLogDefaults) {

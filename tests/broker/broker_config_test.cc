@@ -26,6 +26,29 @@ TEST(BrokerConfigTest, AppliesKafkaPropertyNames) {
   EXPECT_EQ(config.socket_request_max_bytes, 2048);
 }
 
+// Broker-wide defaults of topic configs, under Kafka's log.* names.
+TEST(BrokerConfigTest, LogDefaultsUseKafkaBrokerNames) {
+  BrokerConfig config;
+  EXPECT_EQ(config.log_defaults.timestamp_after_max_ms, 3600000);  // Kafka 4.0's default
+  Status s = config.ApplyProperties(
+      "log.segment.bytes=1048576\n"
+      "log.message.timestamp.before.max.ms=60000\n"
+      "log.message.timestamp.after.max.ms=5000\n");
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(config.log_defaults.segment_bytes, 1048576);
+  EXPECT_EQ(config.log_defaults.timestamp_before_max_ms, 60000);
+  EXPECT_EQ(config.log_defaults.timestamp_after_max_ms, 5000);
+
+  BrokerConfig difference;
+  ASSERT_TRUE(difference.Set("log.message.timestamp.difference.max.ms", "7000").ok());
+  EXPECT_EQ(difference.log_defaults.timestamp_before_max_ms, 7000);
+  EXPECT_EQ(difference.log_defaults.timestamp_after_max_ms, 7000);
+
+  Status bad = config.Set("log.message.timestamp.after.max.ms", "-5");
+  EXPECT_FALSE(bad.ok());
+  EXPECT_NE(bad.ToString().find("log.message.timestamp.after.max.ms"), std::string::npos);
+}
+
 TEST(BrokerConfigTest, UnknownPropertyIsAnError) {
   BrokerConfig config;
   Status s = config.Set("listners", "PLAINTEXT://127.0.0.1:1");
