@@ -7,21 +7,9 @@
 # kcat lists what was created, and kcat -P to an unknown topic makes the
 # broker auto-create it in Metadata (only its metadata is checked here: the
 # produce path is tested elsewhere). Bounded: every wait has a timeout.
-set -euo pipefail
-broker_bin=$1
-dir=$(mktemp -d)
-trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$dir"' EXIT
-
-port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"$broker_bin" --set "listeners=PLAINTEXT://127.0.0.1:$port" --set "log.dirs=$dir/data" \
-  --set num.partitions=2 >"$dir/broker.log" 2>&1 &
-pid=$!
-for _ in $(seq 100); do
-  grep -q "listening on" "$dir/broker.log" && break
-  sleep 0.05
-done
-grep -q "listening on" "$dir/broker.log" || { cat "$dir/broker.log"; exit 1; }
-bootstrap="127.0.0.1:$port"
+source "$(dirname "$0")/broker_process.sh" "$1"
+run_broker --set "listeners=PLAINTEXT://127.0.0.1:$port" --set "log.dirs=$dir/data" \
+  --set num.partitions=2
 
 timeout 60 /usr/bin/python3 - "$bootstrap" <<'PY' || { cat "$dir/broker.log"; exit 1; }
 import sys

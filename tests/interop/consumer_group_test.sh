@@ -11,29 +11,8 @@
 #  4. kcat -G (librdkafka's balanced consumer) reads the topic in its own group;
 #  5. AdminClient.list_groups shows the groups, a live one Stable with its
 #     member, and a consumer reads another group's committed offsets.
-set -euo pipefail
-broker_bin=$1
-dir=$(mktemp -d)
-pid=
-stop() { [ -n "$pid" ] && { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; }; pid=; }
-trap 'stop; rm -rf "$dir"' EXIT
-
-port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-bootstrap="127.0.0.1:$port"
-started=0
-start() {
-  started=$((started + 1))
-  "$broker_bin" --listen "$bootstrap" --data-dir "$dir/data" >>"$dir/broker.log" 2>&1 &
-  pid=$!
-  for _ in $(seq 200); do
-    # Each start adds one line; the earlier ones are already there.
-    [ "$(grep -c "Brook is listening" "$dir/broker.log" 2>/dev/null)" -ge "$started" ] && return 0
-    sleep 0.05
-  done
-  cat "$dir/broker.log"; return 1
-}
-fail() { echo "FAILED: $*"; cat "$dir/broker.log"; exit 1; }
-start
+source "$(dirname "$0")/broker_process.sh" "$1"
+start_broker
 
 timeout 60 /usr/bin/python3 - "$bootstrap" <<'PY' || fail "three consumers"
 import sys, time
@@ -90,8 +69,8 @@ for c in cs[:2]:
 PY
 
 # The committed offsets come back from __consumer_offsets after a restart.
-stop
-start
+stop_broker
+start_broker
 timeout 60 /usr/bin/python3 - "$bootstrap" <<'PY' || fail "resume after restart"
 import sys, time
 from confluent_kafka import Consumer, Producer

@@ -6,23 +6,8 @@
 # second one in the same group sees GROUP_MAX_SIZE_REACHED from poll()
 # (librdkafka hands JoinGroup's error to the application) while the first
 # keeps its assignment.
-set -euo pipefail
-broker_bin=$1
-dir=$(mktemp -d)
-pid=
-stop() { [ -n "$pid" ] && { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; }; pid=; }
-trap 'stop; rm -rf "$dir"' EXIT
-
-port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-bootstrap="127.0.0.1:$port"
-"$broker_bin" --listen "$bootstrap" --data-dir "$dir/data" --set group.max.size=1 \
-  >"$dir/broker.log" 2>&1 &
-pid=$!
-for _ in $(seq 200); do
-  grep -q "Brook is listening" "$dir/broker.log" 2>/dev/null && break
-  sleep 0.05
-done
-fail() { echo "FAILED: $*"; cat "$dir/broker.log"; exit 1; }
+source "$(dirname "$0")/broker_process.sh" "$1"
+start_broker --set group.max.size=1
 
 timeout 60 /usr/bin/python3 - "$bootstrap" <<'PY' || fail "group.max.size"
 import sys, time

@@ -4,20 +4,9 @@
 # A real client (Debian's kcat, librdkafka) negotiates ApiVersions with a
 # brook-broker process and lists its metadata: the broker it advertises and
 # the cluster id must come back. Bounded: every wait has a timeout.
-set -euo pipefail
-broker_bin=$1
-dir=$(mktemp -d)
-trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$dir"' EXIT
-
-port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"$broker_bin" --set "listeners=PLAINTEXT://127.0.0.1:$port" --set "log.dirs=$dir/data" \
-  --set cluster.id=kcat-interop >"$dir/broker.log" 2>&1 &
-pid=$!
-for _ in $(seq 100); do
-  grep -q "listening on" "$dir/broker.log" && break
-  sleep 0.05
-done
-grep -q "listening on" "$dir/broker.log" || { cat "$dir/broker.log"; exit 1; }
+source "$(dirname "$0")/broker_process.sh" "$1"
+run_broker --set "listeners=PLAINTEXT://127.0.0.1:$port" --set "log.dirs=$dir/data" \
+  --set cluster.id=kcat-interop
 
 timeout 20 kcat -b "127.0.0.1:$port" -L -J -m 10 >"$dir/meta.json" 2>"$dir/kcat.err" || {
   cat "$dir/kcat.err" "$dir/broker.log"; exit 1; }

@@ -5,25 +5,8 @@
 # messages with headers to a topic that Metadata auto-creates, kcat and a
 # confluent_kafka consumer read them back with keys, headers and offsets
 # intact, and a restart of the broker (disk mode) keeps them.
-set -euo pipefail
-broker_bin=$1
-dir=$(mktemp -d)
-pid=
-stop() { [ -n "$pid" ] && { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; }; pid=; }
-trap 'stop; rm -rf "$dir"' EXIT
-
-port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-start() {
-  "$broker_bin" --listen "127.0.0.1:$port" --data-dir "$dir/data" --set num.partitions=1 \
-    >>"$dir/broker.log" 2>&1 &
-  pid=$!
-  for _ in $(seq 200); do
-    grep -q "Brook is listening" "$dir/broker.log" 2>/dev/null && return 0
-    sleep 0.05
-  done
-  cat "$dir/broker.log"; return 1
-}
-start
+source "$(dirname "$0")/broker_process.sh" "$1"
+start_broker --set num.partitions=1
 
 printf 'k1:hello\nk2:brook\nk3:world\n' >"$dir/in.txt"
 timeout 20 kcat -P -b "127.0.0.1:$port" -t roundtrip -K : -H source=kcat -l "$dir/in.txt"
@@ -34,8 +17,8 @@ if [ "$(cat "$dir/out.txt")" != "$expected" ]; then
 fi
 
 # Restart: the data must come back from disk.
-stop
-start
+stop_broker
+start_broker --set num.partitions=1
 timeout 30 /usr/bin/python3 - "127.0.0.1:$port" <<'PY'
 import sys
 from confluent_kafka import Consumer, TopicPartition
