@@ -292,8 +292,9 @@ Status PartitionLog::Load(LogStart start) {
     if (second->first > start.log_start_offset) break;
     DetachSegmentLocked(segments_.begin(), &leftovers);
   }
-  leftovers.snapshots_before = -1;  // recovery reads the snapshots below
-  if (Status s = RemoveDetached(leftovers); !s.ok()) return s;
+  for (SegmentEntry& entry : leftovers.segments) {  // nothing else runs yet: mu_ is enough
+    if (Status s = RemoveSegmentFiles(entry); !s.ok()) return s;
+  }
   if (segments_.empty()) {
     int64_t base = std::max<int64_t>(start.log_start_offset, 0);
     SegmentConfig seg_config{.index_interval_bytes = config_.index_interval_bytes};
@@ -722,14 +723,27 @@ void PartitionLog::DetachSegmentLocked(std::map<int64_t, SegmentEntry>::iterator
   ++dir_changes_;  // the next FlushRolled syncs the directory
 }
 
+Status PartitionLog::RemoveSegmentFiles(SegmentEntry& entry) {
+  const int64_t base = entry.segment->base_offset();
+  if (Status s = entry.segment->Remove(); !s.ok()) return s;
+  entry.txn_index.reset();
+  Status s = fs_.Remove(SegmentFilePath(dir_, base, SegmentFileType::kTxnIndex));
+  if (!s.ok() && s.code() != std::errc::no_such_file_or_directory) return s;
+  kLog.Info(dir_, ": deleted segment ", base);
+  return Status::Ok();
+}
+
 Status PartitionLog::RemoveDetached(Detached& detached) {
+  if (detached.segments.empty() && detached.snapshots_before < 0) return Status::Ok();
+  std::lock_guard files(files_mu_);
+  {
+    std::lock_guard lock(mu_);
+    // Closed: left for the next open, which deletes segments below the log
+    // start. Removed: the directory is gone, and a new log may own its name.
+    if (closed_) return Status::Ok();
+  }
   for (SegmentEntry& entry : detached.segments) {
-    const int64_t base = entry.segment->base_offset();
-    if (Status s = entry.segment->Remove(); !s.ok()) return s;
-    entry.txn_index.reset();
-    Status s = fs_.Remove(SegmentFilePath(dir_, base, SegmentFileType::kTxnIndex));
-    if (!s.ok() && s.code() != std::errc::no_such_file_or_directory) return s;
-    kLog.Info(dir_, ": deleted segment ", base);
+    if (Status s = RemoveSegmentFiles(entry); !s.ok()) return s;
   }
   if (detached.snapshots_before < 0) return Status::Ok();
   return ProducerState::DeleteSnapshotsBefore(fs_, dir_, detached.snapshots_before);
@@ -745,6 +759,7 @@ Status PartitionLog::DeleteRecordsBefore(int64_t offset) {
 }
 
 Status PartitionLog::DeleteRecordsBeforeLocked(int64_t offset, Detached* detached) {
+  if (closed_) return Status(Errc::kInvalidArgument, dir_ + " is closed");
   if (offset > high_watermark_) {
     return Status(Errc::kOffsetOutOfRange, "delete before " + std::to_string(offset) +
                                                " above the high watermark " +
@@ -775,6 +790,7 @@ Result<int> PartitionLog::ApplyRetention() {
 }
 
 Status PartitionLog::ApplyRetentionLocked(Detached* detached) {
+  if (closed_) return Status::Ok();
   const int64_t now_ms = now_();
   if (!active().segment->is_empty() &&
       now_ms - active().created_ms >= config_.effective_segment_ms()) {
@@ -984,6 +1000,7 @@ Status PartitionLog::FlushIfDue() {
 }
 
 Status PartitionLog::Close() {
+  std::lock_guard files(files_mu_);
   if (Status s = Flush(); !s.ok()) return s;
   std::lock_guard lock(mu_);
   if (closed_) return Status::Ok();
@@ -997,6 +1014,7 @@ Status PartitionLog::Close() {
 }
 
 Status PartitionLog::Remove() {
+  std::lock_guard files(files_mu_);
   std::lock_guard lock(mu_);
   for (auto& [base, entry] : segments_) {
     (void)entry.segment->Close();  // the files are deleted next anyway

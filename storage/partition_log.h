@@ -242,6 +242,8 @@ class PartitionLog {
   };
   void DetachSegmentLocked(std::map<int64_t, SegmentEntry>::iterator it, Detached* detached);
   Status RemoveDetached(Detached& detached);
+  // Deletes the files of a segment no longer in segments_.
+  Status RemoveSegmentFiles(SegmentEntry& entry);
   Status ApplyRetentionLocked(Detached* detached);
   Status DeleteRecordsBeforeLocked(int64_t offset, Detached* detached);
   SegmentEntry& active() { return segments_.rbegin()->second; }
@@ -252,6 +254,11 @@ class PartitionLog {
   FileSystem& fs_;
   const std::string dir_;
   mutable std::mutex mu_;
+  // Held while detached segments' files are removed (outside mu_), so that
+  // Close and Remove wait for it: Remove deletes the directory, and a new
+  // log of the same partition may then create files of the same names.
+  // Order: files_mu_ before mu_.
+  std::mutex files_mu_;
   LogConfig config_;  // guarded by mu_
   NowMs now_;
   std::map<int64_t, SegmentEntry> segments_;  // guarded by mu_; by base offset

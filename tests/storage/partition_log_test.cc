@@ -601,6 +601,22 @@ TEST_F(PartitionLogTest, SegmentsDeletedBeforeACrashDoNotComeBack) {
   EXPECT_EQ(AllValues(), kept);
 }
 
+// A maintenance pass or DeleteRecords that still holds a removed (deleted
+// topic's) log finds it closed and touches no file: a new log of the same
+// partition may own the names by then.
+TEST_F(PartitionLogTest, RetentionAndDeleteRecordsOnARemovedLogDoNothing) {
+  config_.segment_bytes = 300;
+  config_.retention_bytes = 400;
+  Open();
+  for (int i = 0; i < 10; ++i) MustAppend({.records = 2});
+  ASSERT_OK(log_->Remove());
+  EXPECT_FALSE(fs_.Exists(kDir));
+  Result<int> deleted = log_->ApplyRetention();
+  ASSERT_TRUE(deleted.ok()) << deleted.status().ToString();
+  EXPECT_EQ(*deleted, 0);
+  EXPECT_EQ(log_->DeleteRecordsBefore(5).code(), Errc::kInvalidArgument);
+}
+
 TEST_F(PartitionLogTest, RetentionMsDeletesSegmentsOlderThanTheLimit) {
   config_.segment_bytes = 300;
   config_.retention_ms = 1000;
