@@ -16,6 +16,9 @@ namespace {
 
 const Logger kLog("storage");
 
+// Deleted segments whose files a log keeps for reuse, at most.
+constexpr size_t kMaxRetiredSegments = 128;
+
 // Segment::Read's slice, as a FileRange in `result` when it holds at least
 // `min_range_bytes`, else read into result->records.
 Result<ReadSlice> ReadRangeOrBytes(const Segment& segment, int64_t offset, size_t max_bytes,
@@ -378,8 +381,13 @@ Status PartitionLog::Roll() {
     if (Status s = active().txn_index->Sync(); !s.ok()) return s;
   }
   SegmentConfig seg_config{.index_interval_bytes = config_.index_interval_bytes};
+  std::optional<int64_t> reuse;
+  if (!retired_segments_.empty()) {
+    reuse = retired_segments_.back();
+    retired_segments_.pop_back();
+  }
   Result<std::unique_ptr<Segment>> segment =
-      Segment::Create(fs_, dir_, base, seg_config, /*sync_dir=*/sync_now);
+      Segment::Create(fs_, dir_, base, seg_config, /*sync_dir=*/sync_now, reuse);
   if (!segment.ok()) return segment.status();
   Result<AbortedTxnIndex> txn_index =
       AbortedTxnIndex::Open(fs_, SegmentFilePath(dir_, base, SegmentFileType::kTxnIndex), base);
@@ -723,27 +731,46 @@ void PartitionLog::DetachSegmentLocked(std::map<int64_t, SegmentEntry>::iterator
   ++dir_changes_;  // the next FlushRolled syncs the directory
 }
 
-Status PartitionLog::RemoveSegmentFiles(SegmentEntry& entry) {
+Status PartitionLog::RemoveSegmentFiles(SegmentEntry& entry, Retire retire) {
   const int64_t base = entry.segment->base_offset();
-  if (Status s = entry.segment->Remove(); !s.ok()) return s;
+  Status removed = retire == Retire::kYes ? entry.segment->Retire() : entry.segment->Remove();
   entry.txn_index.reset();
   Status s = fs_.Remove(SegmentFilePath(dir_, base, SegmentFileType::kTxnIndex));
   if (!s.ok() && s.code() != std::errc::no_such_file_or_directory) return s;
-  kLog.Info(dir_, ": deleted segment ", base);
+  if (!removed.ok()) return removed;
+  kLog.Info(dir_, ": deleted segment ", base,
+            retire == Retire::kYes ? " (files kept for reuse)" : "");
   return Status::Ok();
 }
 
 Status PartitionLog::RemoveDetached(Detached& detached) {
   if (detached.segments.empty() && detached.snapshots_before < 0) return Status::Ok();
   std::lock_guard files(files_mu_);
+  size_t room = 0;  // for retired segments
   {
     std::lock_guard lock(mu_);
     // Closed: left for the next open, which deletes segments below the log
     // start. Removed: the directory is gone, and a new log may own its name.
     if (closed_) return Status::Ok();
+    room = kMaxRetiredSegments - std::min(kMaxRetiredSegments, retired_segments_.size());
   }
+  std::vector<int64_t> retired;
   for (SegmentEntry& entry : detached.segments) {
+    const int64_t base = entry.segment->base_offset();
+    if (retired.size() < room && !entry.segment->log_file_shared()) {
+      Status s = RemoveSegmentFiles(entry, Retire::kYes);
+      if (s.ok()) {
+        retired.push_back(base);
+      } else {
+        kLog.Warn(dir_, ": keeping segment ", base, "'s files for reuse: ", s.ToString());
+      }
+      continue;
+    }
     if (Status s = RemoveSegmentFiles(entry); !s.ok()) return s;
+  }
+  if (!retired.empty()) {
+    std::lock_guard lock(mu_);
+    if (!closed_) retired_segments_.insert(retired_segments_.end(), retired.begin(), retired.end());
   }
   if (detached.snapshots_before < 0) return Status::Ok();
   return ProducerState::DeleteSnapshotsBefore(fs_, dir_, detached.snapshots_before);
@@ -972,7 +999,10 @@ Status PartitionLog::FlushRolled() {
       if (entry.segment->next_offset() <= recovery_point_) continue;  // synced already
       // Closed segments keep their files until the log closes; the shared
       // handles keep them valid even if retention removes the segment now.
+      // The index files too: a reused one's emptying becomes durable.
       files.push_back(entry.segment->log_file());
+      files.push_back(entry.segment->offset_index_file());
+      files.push_back(entry.segment->time_index_file());
       files.push_back(entry.txn_index->file());
     }
   }

@@ -242,8 +242,10 @@ class PartitionLog {
   };
   void DetachSegmentLocked(std::map<int64_t, SegmentEntry>::iterator it, Detached* detached);
   Status RemoveDetached(Detached& detached);
-  // Deletes the files of a segment no longer in segments_.
-  Status RemoveSegmentFiles(SegmentEntry& entry);
+  // Deletes the files of a segment no longer in segments_, or with
+  // Retire::kYes keeps its .log and indexes, emptied, for a later roll.
+  enum class Retire { kNo, kYes };
+  Status RemoveSegmentFiles(SegmentEntry& entry, Retire retire = Retire::kNo);
   Status ApplyRetentionLocked(Detached* detached);
   Status DeleteRecordsBeforeLocked(int64_t offset, Detached* detached);
   SegmentEntry& active() { return segments_.rbegin()->second; }
@@ -262,11 +264,14 @@ class PartitionLog {
   LogConfig config_;  // guarded by mu_
   NowMs now_;
   std::map<int64_t, SegmentEntry> segments_;  // guarded by mu_; by base offset
-  ProducerState producers_;                   // guarded by mu_
-  int64_t log_start_offset_ = 0;              // guarded by mu_
-  int64_t high_watermark_ = 0;                // guarded by mu_
-  int64_t recovery_point_ = 0;                // guarded by mu_
-  int64_t last_flush_ms_ = 0;                 // guarded by mu_
+  // Base offsets of deleted segments whose emptied files wait, renamed
+  // "*.deleted", for the next rolls to reuse (Segment::Retire). Guarded by mu_.
+  std::vector<int64_t> retired_segments_;
+  ProducerState producers_;       // guarded by mu_
+  int64_t log_start_offset_ = 0;  // guarded by mu_
+  int64_t high_watermark_ = 0;    // guarded by mu_
+  int64_t recovery_point_ = 0;    // guarded by mu_
+  int64_t last_flush_ms_ = 0;     // guarded by mu_
   // Rolls that created files whose directory entries are not synced yet, and
   // how many of them a SyncDir has covered. Under kEveryAppend a roll syncs at
   // once; otherwise the next flush does.

@@ -108,6 +108,11 @@ class LogScanner {
   uint64_t buffer_start_ = 0;
 };
 
+// Where Retire puts a segment's file for a later Create to reuse.
+std::string RetiredPath(const std::string& dir, int64_t base_offset, SegmentFileType type) {
+  return SegmentFilePath(dir, base_offset, type) + ".deleted";
+}
+
 template <typename Ptr>  // std::unique_ptr<File> or std::shared_ptr<File>
 Status OpenFile(FileSystem& fs, const std::string& path, OpenMode mode, Ptr* out) {
   Result<std::unique_ptr<File>> file = fs.Open(path, mode);
@@ -169,13 +174,26 @@ std::string Segment::Path(SegmentFileType type) const {
 
 Result<std::unique_ptr<Segment>> Segment::Create(FileSystem& fs, std::string dir,
                                                  int64_t base_offset, SegmentConfig config,
-                                                 bool sync_dir) {
+                                                 bool sync_dir, std::optional<int64_t> reuse) {
   assert(base_offset >= 0);
   std::unique_ptr<Segment> segment(new Segment(fs, std::move(dir), base_offset, config));
   const std::string log_path = segment->Path(SegmentFileType::kLog);
   if (fs.Exists(log_path)) return Status(Errc::kInvalidArgument, log_path + " already exists");
+  if (reuse) {
+    for (SegmentFileType type :
+         {SegmentFileType::kLog, SegmentFileType::kIndex, SegmentFileType::kTimeIndex}) {
+      const std::string retired = RetiredPath(segment->dir_, *reuse, type);
+      if (Status s = fs.Rename(retired, segment->Path(type)); !s.ok()) {
+        kLog.Warn("reusing ", retired, ": ", s.ToString(), "; creating the file instead");
+        (void)fs.Remove(retired);
+      }
+    }
+  }
   if (Status s = OpenFile(fs, log_path, OpenMode::kCreateOrAppend, &segment->log_); !s.ok()) {
     return s;
+  }
+  if (segment->log_->size() > 0) {  // a reused file is empty; make sure
+    if (Status s = segment->log_->Truncate(0); !s.ok()) return s;
   }
   bool created = false;
   if (Status s = segment->OpenIndexFiles(&created); !s.ok()) return s;
@@ -594,6 +612,30 @@ Status Segment::Close() {
   offset_index_file_.reset();
   time_index_file_.reset();
   return Status::Ok();
+}
+
+Status Segment::Retire() {
+  Status retired = Status::Ok();
+  for (const std::shared_ptr<File>* file : {&log_, &offset_index_file_, &time_index_file_}) {
+    if (retired.ok()) retired = (*file)->Truncate(0);
+  }
+  log_.reset();
+  offset_index_file_.reset();
+  time_index_file_.reset();
+  for (SegmentFileType type :
+       {SegmentFileType::kLog, SegmentFileType::kIndex, SegmentFileType::kTimeIndex}) {
+    if (retired.ok()) retired = fs_.Rename(Path(type), RetiredPath(dir_, base_offset_, type));
+  }
+  if (retired.ok()) return retired;
+  // Delete whatever is left under either name.
+  for (SegmentFileType type :
+       {SegmentFileType::kLog, SegmentFileType::kIndex, SegmentFileType::kTimeIndex}) {
+    for (const std::string& path : {Path(type), RetiredPath(dir_, base_offset_, type)}) {
+      Status s = fs_.Remove(path);
+      if (!s.ok() && s.code() != std::errc::no_such_file_or_directory) return s;
+    }
+  }
+  return retired;
 }
 
 Status Segment::Remove() {

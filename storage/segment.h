@@ -89,11 +89,14 @@ class Segment {
 
   // Creates the three files, empty, and syncs `dir` so they survive a crash
   // (unless !sync_dir: the caller syncs the directory before it counts on them).
+  // With `reuse`, the files of the segment Retire()d at that base offset are
+  // renamed to the new names instead (the ones that cannot be are created).
   // REQUIRES: `dir` exists; base_offset >= 0.
   // Errors: kInvalidArgument (the .log already exists), file system errors.
   static Result<std::unique_ptr<Segment>> Create(FileSystem& fs, std::string dir,
                                                  int64_t base_offset, SegmentConfig config = {},
-                                                 bool sync_dir = true);
+                                                 bool sync_dir = true,
+                                                 std::optional<int64_t> reuse = std::nullopt);
   // Opens an existing segment (see Recover). Rebuilt indexes are saved before
   // it returns. Errors: kNotFound (no .log), kInvalidArgument (a .log larger
   // than kMaxSizeBytes), file system errors; never a data error, which
@@ -156,6 +159,21 @@ class Segment {
   Status TruncateTo(int64_t offset);
   // Sync, then close the files. The segment may only be destroyed afterwards.
   Status Close();
+  // Empties the three files and renames them to "<name>.deleted", for a
+  // later Create to take (recycling a file spares the file system an inode
+  // allocation and release per file, which dominates rolls of small
+  // segments). Nothing is synced: leftovers after a crash are deleted at
+  // open, and a reused file's old bytes that come back after a crash are
+  // caught by recovery (offsets below the segment's base, index entries
+  // that do not match the log). On an error the files are deleted instead
+  // (the error is still returned). The segment may only be destroyed afterwards.
+  Status Retire();
+  // Whether something besides the segment holds the .log open (a FileRange
+  // being sent): its bytes must then stay, so the segment is not retired.
+  bool log_file_shared() const { return log_.use_count() > 1; }
+  // The index files, for a flush that syncs them without the log's lock.
+  std::shared_ptr<File> offset_index_file() const { return offset_index_file_; }
+  std::shared_ptr<File> time_index_file() const { return time_index_file_; }
   // Closes and deletes the three files. The directory is not synced: the
   // owner syncs it later (a deleted segment that comes back after a crash
   // lies below the log start offset, and opening the log deletes it again).
@@ -208,9 +226,9 @@ class Segment {
   std::string dir_;
   int64_t base_offset_;
   SegmentConfig config_;
-  std::shared_ptr<File> log_;  // shared: a background flush may sync it unlocked
-  std::unique_ptr<File> offset_index_file_;
-  std::unique_ptr<File> time_index_file_;
+  std::shared_ptr<File> log_;                // shared: a background flush may sync it unlocked
+  std::shared_ptr<File> offset_index_file_;  // shared: see log_
+  std::shared_ptr<File> time_index_file_;
   OffsetIndex offset_index_;
   TimeIndex time_index_;
 

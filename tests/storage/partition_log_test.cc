@@ -102,6 +102,13 @@ class PartitionLogTest : public ::testing::Test {
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     return r.ok() ? *r : ReadResult{};
   }
+  // The segments' .log files in the log's directory.
+  size_t SegmentFiles() {
+    const std::vector<std::string> names = fs_.List(kDir).value();
+    size_t n = 0;
+    for (const std::string& name : names) n += name.ends_with(".log");
+    return n;
+  }
   // Every value from the log start to the high watermark, across segments.
   std::vector<std::string> AllValues() {
     std::vector<std::string> out;
@@ -581,24 +588,106 @@ TEST_F(PartitionLogTest, SegmentsDeletedBeforeACrashDoNotComeBack) {
   Open();
   for (int i = 0; i < 10; ++i) MustAppend({.records = 2});
   ASSERT_OK(log_->Flush());
-  const size_t files_before = fs_.List(kDir).value().size();
+  const size_t segments_before = SegmentFiles();
   Result<int> deleted = log_->ApplyRetention();
   ASSERT_TRUE(deleted.ok() && *deleted > 0);
   const LogStart start{.log_start_offset = log_->log_start_offset(),
                        .recovery_point = log_->recovery_point()};
   const std::vector<std::string> kept = AllValues();
-  EXPECT_LT(fs_.List(kDir).value().size(), files_before);
+  EXPECT_EQ(SegmentFiles(), segments_before - static_cast<size_t>(*deleted));
 
-  CrashAndReopen(start);  // the unlinks were not synced: the files are back
+  CrashAndReopen(start);  // the deletions were not synced: the files are back
   EXPECT_EQ(log_->log_start_offset(), start.log_start_offset);
   EXPECT_EQ(AllValues(), kept);
-  const size_t files_after_open = fs_.List(kDir).value().size();
-  EXPECT_LT(files_after_open, files_before);
+  const std::vector<std::string> files_after_open = fs_.List(kDir).value();
+  EXPECT_EQ(SegmentFiles(), segments_before - static_cast<size_t>(*deleted));
 
   ASSERT_OK(log_->FlushRolled());
   CrashAndReopen(start);
-  EXPECT_EQ(fs_.List(kDir).value().size(), files_after_open);
+  EXPECT_EQ(fs_.List(kDir).value(), files_after_open);
   EXPECT_EQ(AllValues(), kept);
+}
+
+// Deleted segments' files are emptied and kept ("*.deleted") for the next
+// rolls to rename instead of creating files. Whatever a crash brings back
+// of them (their old bytes, old index entries) recovery sees through:
+// before FlushRolled and after it, the log holds exactly what was appended
+// above its start, and ListOffsets by time still finds the right records.
+TEST_F(PartitionLogTest, RollsReuseDeletedSegmentsFilesAndACrashSeesThroughThem) {
+  config_.segment_bytes = 300;
+  config_.retention_bytes = 600;
+  config_.index_interval_bytes = 1;
+  Open();
+  auto append_round = [&](int round) {
+    for (int i = 0; i < 12; ++i) {
+      MustAppend({.records = 2,
+                  .timestamp = kT0 + round * 1000 + i,
+                  .value_prefix = "r" + std::to_string(round) + "-" + std::to_string(i) + "-"});
+    }
+  };
+  append_round(0);
+  ASSERT_OK(log_->Flush());
+  Result<int> deleted = log_->ApplyRetention();
+  ASSERT_TRUE(deleted.ok() && *deleted > 0);
+  auto retired = [&] {
+    const std::vector<std::string> names = fs_.List(kDir).value();
+    size_t n = 0;
+    for (const std::string& name : names) n += name.ends_with(".log.deleted");
+    return n;
+  };
+  EXPECT_EQ(retired(), static_cast<size_t>(*deleted));
+  const size_t segments = SegmentFiles();
+  append_round(1);  // its rolls take the retired files
+  EXPECT_LT(retired(), static_cast<size_t>(*deleted));
+  EXPECT_GT(SegmentFiles(), segments);
+
+  // A crash before anything is synced: the reused files come back under
+  // their old names (with the old bytes); the new segments are gone.
+  const LogStart start{.log_start_offset = log_->log_start_offset(),
+                       .recovery_point = log_->recovery_point()};
+  std::vector<std::string> synced;
+  for (const std::string& v : AllValues()) {
+    if (v.starts_with("r0-")) synced.push_back(v);
+  }
+  CrashAndReopen(start);
+  EXPECT_EQ(AllValues(), synced);
+  EXPECT_EQ(retired(), 0u);  // leftovers go at open
+
+  // Reuse again, then FlushRolled (the new segments' logs synced, their
+  // reused index files' emptying too) and crash.
+  ASSERT_TRUE(log_->ApplyRetention().ok());
+  append_round(2);
+  append_round(3);
+  ASSERT_OK(log_->Flush());  // the segments about to be retired have synced index entries
+  ASSERT_TRUE(log_->ApplyRetention().ok());
+  append_round(4);
+  ASSERT_OK(log_->FlushRolled());
+  const LogStart flushed{.log_start_offset = log_->log_start_offset(),
+                         .recovery_point = log_->recovery_point()};
+  ASSERT_GT(flushed.recovery_point, start.recovery_point);
+  std::vector<std::string> durable;
+  for (int64_t offset = flushed.log_start_offset; offset < flushed.recovery_point;) {
+    ReadResult r = MustRead(offset);
+    if (r.records.empty()) break;
+    for (std::string& v : Values(r.records)) durable.push_back(std::move(v));
+    offset = log_->high_watermark();
+    RecordBatchReader reader(r.records);
+    for (;;) {
+      Result<std::optional<RecordBatchView>> next = reader.Next();
+      if (!next.ok() || !next->has_value()) break;
+      offset = (*next)->header().next_offset();
+    }
+  }
+  CrashAndReopen(flushed);
+  std::vector<std::string> after = AllValues();
+  ASSERT_GE(after.size(), durable.size());
+  after.resize(durable.size());
+  EXPECT_EQ(after, durable);
+  Result<std::optional<TimestampOffset>> found = log_->OffsetForTimestamp(kT0 + 4000);
+  ASSERT_TRUE(found.ok() && found->has_value());
+  ReadResult at = MustRead((*found)->offset);
+  ASSERT_FALSE(Values(at.records).empty());
+  EXPECT_TRUE(Values(at.records)[0].starts_with("r4-0-")) << Values(at.records)[0];
 }
 
 // A maintenance pass or DeleteRecords that still holds a removed (deleted

@@ -29,6 +29,7 @@ using testing::ExpectedOffsetIndex;
 using testing::MakeBatch;
 using testing::MakeBatches;
 using testing::ReadEverything;
+using testing::ReadFile;
 using testing::TestBatch;
 
 constexpr char kDir[] = "t-0";
@@ -543,6 +544,41 @@ TEST_F(SegmentTest, AFailedAppendChangesNothing) {
   ASSERT_OK(segment->Append(batches[1].bytes, batches[1].header));
   ASSERT_OK(segment->Append(batches[2].bytes, batches[2].header));
   EXPECT_EQ(ReadEverything(*segment, 0), Concat(batches));
+}
+
+// Retire empties the files and renames them "*.deleted"; Create with
+// `reuse` takes them under its own names, empty, and creates what it cannot
+// take; the reused segment reads and reopens like a new one.
+TEST_F(SegmentTest, RetiredFilesAreReusedEmptyByTheNextCreate) {
+  std::unique_ptr<Segment> old = Create(0, {.index_interval_bytes = 100});
+  ASSERT_OK(AppendAll(*old, MakeBatches(0, 6, 2, 50)));
+  ASSERT_OK(old->Sync());
+  ASSERT_OK(old->Retire());
+  old.reset();
+  EXPECT_EQ(fs_.List(kDir).value(),
+            (std::vector<std::string>{"00000000000000000000.index.deleted",
+                                      "00000000000000000000.log.deleted",
+                                      "00000000000000000000.timeindex.deleted"}));
+  ASSERT_OK(fs_.Remove(std::string(kDir) + "/00000000000000000000.timeindex.deleted"));
+
+  Result<std::unique_ptr<Segment>> reused =
+      Segment::Create(fs_, kDir, 100, {.index_interval_bytes = 100}, true, /*reuse=*/0);
+  ASSERT_TRUE(reused.ok()) << reused.status().ToString();
+  EXPECT_EQ(fs_.List(kDir).value(),
+            (std::vector<std::string>{"00000000000000000100.index", "00000000000000000100.log",
+                                      "00000000000000000100.timeindex"}));
+  EXPECT_EQ((*reused)->size_bytes(), 0u);
+  EXPECT_EQ(ReadFile(fs_, std::string(kDir) + "/00000000000000000100.index"), "");
+  const std::vector<TestBatch> batches = MakeBatches(100, 3, 2, 50);
+  ASSERT_OK(AppendAll(**reused, batches));
+  ASSERT_OK((*reused)->Close());
+  reused->reset();
+  std::unique_ptr<Segment> reopened = Open(Recover::kNo, 100, {.index_interval_bytes = 100});
+  ASSERT_NE(reopened, nullptr);
+  EXPECT_EQ(reopened->next_offset(), batches.back().header.next_offset());
+  Result<ReadSlice> slice = reopened->Read(100, SIZE_MAX, INT64_MAX);
+  ASSERT_TRUE(slice.ok());
+  EXPECT_EQ(slice->ReadBytes().value(), Concat(batches));
 }
 
 // Remove deletes the files; the deletion is durable once the owner syncs
