@@ -404,7 +404,14 @@ Status PartitionLog::Roll() {
   }
   // Kafka snapshots producer state at every roll so recovery replays at most
   // one segment.
-  if (Status s = producers_.WriteSnapshotFile(fs_, dir_, base, /*durable=*/sync_now); !s.ok()) {
+  std::optional<std::string> reuse_snapshot;
+  if (!retired_snapshots_.empty()) {
+    reuse_snapshot = std::move(retired_snapshots_.back());
+    retired_snapshots_.pop_back();
+  }
+  if (Status s =
+          producers_.WriteSnapshotFile(fs_, dir_, base, /*durable=*/sync_now, reuse_snapshot);
+      !s.ok()) {
     return s;
   }
   kLog.Info(dir_, ": rolled segment at offset ", base);
@@ -746,13 +753,15 @@ Status PartitionLog::RemoveSegmentFiles(SegmentEntry& entry, Retire retire) {
 Status PartitionLog::RemoveDetached(Detached& detached) {
   if (detached.segments.empty() && detached.snapshots_before < 0) return Status::Ok();
   std::lock_guard files(files_mu_);
-  size_t room = 0;  // for retired segments
+  size_t room = 0;           // for retired segments
+  size_t snapshot_room = 0;  // and snapshots
   {
     std::lock_guard lock(mu_);
     // Closed: left for the next open, which deletes segments below the log
     // start. Removed: the directory is gone, and a new log may own its name.
     if (closed_) return Status::Ok();
     room = kMaxRetiredSegments - std::min(kMaxRetiredSegments, retired_segments_.size());
+    snapshot_room = kMaxRetiredSegments - std::min(kMaxRetiredSegments, retired_snapshots_.size());
   }
   std::vector<int64_t> retired;
   for (SegmentEntry& entry : detached.segments) {
@@ -768,12 +777,17 @@ Status PartitionLog::RemoveDetached(Detached& detached) {
     }
     if (Status s = RemoveSegmentFiles(entry); !s.ok()) return s;
   }
-  if (!retired.empty()) {
-    std::lock_guard lock(mu_);
-    if (!closed_) retired_segments_.insert(retired_segments_.end(), retired.begin(), retired.end());
+  std::vector<std::string> snapshots;
+  Status deleted = detached.snapshots_before < 0
+                       ? Status::Ok()
+                       : ProducerState::DeleteSnapshotsBefore(fs_, dir_, detached.snapshots_before,
+                                                              snapshot_room, &snapshots);
+  std::lock_guard lock(mu_);
+  if (!closed_) {
+    retired_segments_.insert(retired_segments_.end(), retired.begin(), retired.end());
+    retired_snapshots_.insert(retired_snapshots_.end(), snapshots.begin(), snapshots.end());
   }
-  if (detached.snapshots_before < 0) return Status::Ok();
-  return ProducerState::DeleteSnapshotsBefore(fs_, dir_, detached.snapshots_before);
+  return deleted;
 }
 
 Status PartitionLog::DeleteRecordsBefore(int64_t offset) {

@@ -267,6 +267,9 @@ class PartitionLog {
   // Base offsets of deleted segments whose emptied files wait, renamed
   // "*.deleted", for the next rolls to reuse (Segment::Retire). Guarded by mu_.
   std::vector<int64_t> retired_segments_;
+  // Paths of deleted producer snapshots kept for the next rolls' snapshots
+  // (ProducerState::DeleteSnapshotsBefore). Guarded by mu_.
+  std::vector<std::string> retired_snapshots_;
   ProducerState producers_;       // guarded by mu_
   int64_t log_start_offset_ = 0;  // guarded by mu_
   int64_t high_watermark_ = 0;    // guarded by mu_

@@ -408,9 +408,11 @@ std::string ProducerState::SnapshotFileName(int64_t offset) {
 }
 
 Status ProducerState::WriteSnapshotFile(FileSystem& fs, const std::string& dir, int64_t next_offset,
-                                        bool durable) const {
+                                        bool durable,
+                                        const std::optional<std::string>& reuse) const {
   const std::string path = Join(dir, SnapshotFileName(next_offset));
   const std::string tmp = path + std::string(kTmpSuffix);
+  if (reuse && !fs.Rename(*reuse, tmp).ok()) (void)fs.Remove(*reuse);
   {
     Result<std::unique_ptr<File>> file = fs.Open(tmp, OpenMode::kCreateOrAppend);
     if (!file.ok()) return file.status();
@@ -475,14 +477,23 @@ Result<int64_t> ProducerState::LoadLatestSnapshot(FileSystem& fs, const std::str
   return *loaded;
 }
 
-Status ProducerState::DeleteSnapshotsBefore(FileSystem& fs, const std::string& dir,
-                                            int64_t offset) {
+Status ProducerState::DeleteSnapshotsBefore(FileSystem& fs, const std::string& dir, int64_t offset,
+                                            size_t keep, std::vector<std::string>* kept) {
   Result<std::vector<std::string>> names = fs.List(dir);
   if (!names.ok()) return names.status();
   for (const std::string& name : *names) {
     std::optional<int64_t> snapshot_offset = ParseSnapshotName(name);
     if (!snapshot_offset.has_value() || *snapshot_offset >= offset) continue;
-    if (Status s = fs.Remove(Join(dir, name)); !s.ok()) return s;
+    const std::string path = Join(dir, name);
+    if (kept != nullptr && keep > 0) {
+      const std::string retired = path + ".deleted";
+      if (fs.Rename(path, retired).ok()) {
+        kept->push_back(retired);
+        --keep;
+        continue;
+      }
+    }
+    if (Status s = fs.Remove(path); !s.ok()) return s;
   }
   return Status::Ok();
 }

@@ -230,8 +230,11 @@ class ProducerState {
   // into a .tmp file, synced, renamed over the final name, directory synced.
   // With !durable nothing is synced (Kafka's snapshot at a roll): a crash may
   // leave the file torn or gone, which its checksum and a replay cover.
+  // `reuse` names a file DeleteSnapshotsBefore kept: it becomes the .tmp
+  // (sparing the file system a new inode) instead of a new file.
   Status WriteSnapshotFile(FileSystem& fs, const std::string& dir, int64_t next_offset,
-                           bool durable = true) const;
+                           bool durable = true,
+                           const std::optional<std::string>& reuse = std::nullopt) const;
   // Loads the newest valid snapshot in `dir` and returns its offset (replay
   // the log from there). Corrupt snapshots are deleted on the way, and so are
   // snapshots above `log_end_offset` (the log lost what they describe) and
@@ -242,8 +245,11 @@ class ProducerState {
   // Deletes the snapshots of `dir` taken below `offset` (the log start moved
   // past them). The directory is not synced: an old snapshot that comes back
   // after a crash is never preferred to a newer one, and the next deletion
-  // removes it again.
-  static Status DeleteSnapshotsBefore(FileSystem& fs, const std::string& dir, int64_t offset);
+  // removes it again. Up to `keep` of them are renamed "<name>.deleted"
+  // instead, and their paths added to `*kept`, for WriteSnapshotFile to
+  // reuse (a log's open deletes such leftovers).
+  static Status DeleteSnapshotsBefore(FileSystem& fs, const std::string& dir, int64_t offset,
+                                      size_t keep = 0, std::vector<std::string>* kept = nullptr);
   // "<offset as 20 digits>.snapshot".
   static std::string SnapshotFileName(int64_t offset);
 

@@ -800,5 +800,35 @@ TEST(ProducerStateTest, DeleteSnapshotsBeforeKeepsTheOffsetAndEverythingAbove) {
                                       "00000000000000000030.snapshot"}));
 }
 
+// Kept snapshots are renamed "*.deleted" and reused by the next write. A
+// reused file whose rename survives a crash but whose new bytes do not holds
+// another offset's state: loading rejects it, however valid its checksum.
+TEST(ProducerStateTest, KeptSnapshotFilesAreReusedAndAStaleOneIsRejected) {
+  MemFileSystem fs;
+  ASSERT_OK(fs.CreateDirs("p"));
+  ASSERT_OK(fs.SyncDir(""));
+  ProducerState state;
+  for (int64_t offset : {10, 20, 30}) ASSERT_OK(state.WriteSnapshotFile(fs, "p", offset));
+  std::vector<std::string> kept;
+  ASSERT_OK(ProducerState::DeleteSnapshotsBefore(fs, "p", 30, /*keep=*/1, &kept));
+  ASSERT_EQ(kept.size(), 1u);
+  EXPECT_EQ(fs.List("p").value(),
+            (std::vector<std::string>{kept[0].substr(2), "00000000000000000030.snapshot"}));
+  EXPECT_TRUE(kept[0].ends_with(".snapshot.deleted")) << kept[0];
+
+  // The next snapshot takes the kept file: no other file is left behind.
+  ASSERT_OK(state.WriteSnapshotFile(fs, "p", 40, /*durable=*/false, kept[0]));
+  EXPECT_EQ(fs.List("p").value(), (std::vector<std::string>{"00000000000000000030.snapshot",
+                                                            "00000000000000000040.snapshot"}));
+  // Only the directory reached the disk: 40's name holds 10's or 20's bytes.
+  ASSERT_OK(fs.SyncDir("p"));
+  fs.SimulateCrash();
+  ProducerState loaded;
+  Result<int64_t> latest = loaded.LoadLatestSnapshot(fs, "p");
+  ASSERT_TRUE(latest.ok()) << latest.status().ToString();
+  EXPECT_EQ(*latest, 30);
+  EXPECT_EQ(fs.List("p").value(), (std::vector<std::string>{"00000000000000000030.snapshot"}));
+}
+
 }  // namespace
 }  // namespace brook::storage
