@@ -25,6 +25,16 @@ namespace brook::broker {
 namespace {
 
 using testing::RawClient;
+using testing::RequestFrame;
+
+// A response frame decoded, its correlation id checked.
+template <typename Resp>
+Result<Resp> Decode(std::string_view frame, int16_t version, int32_t correlation_id) {
+  int32_t id = -1;
+  Result<Resp> decoded = testing::DecodeResponseFrame<Resp>(frame, version, &id);
+  EXPECT_EQ(id, correlation_id);
+  return decoded;
+}
 
 constexpr char kTopic[] = "media";
 constexpr int kPartitions = 8;
@@ -44,35 +54,6 @@ std::string Batch(int partition, int index) {
   Result<std::string> batch = BuildRecordBatch(h, Compression::kNone, records);
   EXPECT_TRUE(batch.ok()) << batch.status().ToString();
   return batch.ok() ? *batch : std::string();
-}
-
-template <typename Req>
-std::string RequestFrame(const Req& request, int16_t version, int32_t correlation_id) {
-  std::string frame;
-  EncodeRequestHeader(frame,
-                      RequestHeader{.api_key = Req::kApiKey,
-                                    .api_version = version,
-                                    .correlation_id = correlation_id,
-                                    .client_id = "brook-test"},
-                      RequestHeaderVersion(wire::IsFlexible<Req>(version)));
-  wire::EncodeTo(frame, request, version);
-  return frame;
-}
-
-// The body of a response frame after its header (v1 for flexible Fetch).
-template <typename Resp>
-Result<Resp> DecodeResponse(std::string_view frame, int16_t version, int32_t correlation_id) {
-  if (frame.size() < 4) return Status(wire::Errc::kTruncated, "response header");
-  int32_t id = 0;
-  for (int i = 0; i < 4; ++i) id = id << 8 | static_cast<uint8_t>(frame[i]);
-  EXPECT_EQ(id, correlation_id);
-  frame.remove_prefix(4);
-  if (ResponseHeaderVersion(Resp::kApiKey, wire::IsFlexible<Resp>(version)) >= 1) {
-    size_t tags = 0;
-    if (Status s = ParseRequestHeaderTags(frame, &tags); !s.ok()) return s;
-    frame.remove_prefix(tags);
-  }
-  return wire::Decode<Resp>(frame, version);
 }
 
 class FetchFromFilesTest : public BrokerFixture {
@@ -136,7 +117,7 @@ TEST_F(FetchFromFilesTest, LargeResponsesArriveWholeToALateReader) {
 
   Result<std::string> frame = client.ReadFrame(std::chrono::seconds(20));
   ASSERT_TRUE(frame.ok()) << frame.status().ToString();
-  Result<FetchResponse> fetch = DecodeResponse<FetchResponse>(*frame, kFetchVersion, 1);
+  Result<FetchResponse> fetch = Decode<FetchResponse>(*frame, kFetchVersion, 1);
   ASSERT_TRUE(fetch.ok()) << fetch.status().ToString();
   ASSERT_EQ(fetch->responses.size(), 1u);
   ASSERT_EQ(fetch->responses[0].partitions.size(), static_cast<size_t>(kPartitions));
@@ -155,7 +136,7 @@ TEST_F(FetchFromFilesTest, LargeResponsesArriveWholeToALateReader) {
   // The request behind the fetch is answered after it, intact.
   Result<std::string> second = client.ReadFrame(std::chrono::seconds(5));
   ASSERT_TRUE(second.ok()) << second.status().ToString();
-  Result<ApiVersionsResponse> versions = DecodeResponse<ApiVersionsResponse>(*second, 0, 2);
+  Result<ApiVersionsResponse> versions = Decode<ApiVersionsResponse>(*second, 0, 2);
   ASSERT_TRUE(versions.ok()) << versions.status().ToString();
   EXPECT_EQ(versions->error_code, ErrorCode::kNone);
   EXPECT_FALSE(versions->api_keys.empty());
@@ -176,8 +157,7 @@ TEST_F(FetchFromFilesTest, AFetchLoopReadsEveryRecordOnce) {
             .ok());
     Result<std::string> frame = client.ReadFrame(std::chrono::seconds(10));
     ASSERT_TRUE(frame.ok()) << frame.status().ToString();
-    Result<FetchResponse> fetch =
-        DecodeResponse<FetchResponse>(*frame, kFetchVersion, correlation_id++);
+    Result<FetchResponse> fetch = Decode<FetchResponse>(*frame, kFetchVersion, correlation_id++);
     ASSERT_TRUE(fetch.ok()) << fetch.status().ToString();
     for (int p = 0; p < kPartitions; ++p) {
       const FetchResponse::PartitionData& data = fetch->responses[0].partitions[p];

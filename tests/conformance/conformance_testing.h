@@ -97,26 +97,7 @@ inline bool Transient(ErrorCode code) {
 template <typename Req>
 Result<ResponseFor<Req>> SlowCall(RawClient& client, const Req& request, int16_t version,
                                   std::chrono::milliseconds timeout) {
-  using Resp = ResponseFor<Req>;
-  RequestHeader header{.api_key = Req::kApiKey,
-                       .api_version = version,
-                       .correlation_id = client.TakeCorrelationId(),
-                       .client_id = "brook-conformance"};
-  std::string frame;
-  EncodeRequestHeader(frame, header, RequestHeaderVersion(wire::IsFlexible<Req>(version)));
-  wire::EncodeTo(frame, request, version);
-  if (Status s = client.SendFrame(frame); !s.ok()) return s;
-  Result<std::string> response = client.ReadFrame(timeout);
-  if (!response.ok()) return response.status();
-  std::string_view body = *response;
-  if (body.size() < 4) return Status(wire::Errc::kTruncated, "response header");
-  body.remove_prefix(4);
-  if (ResponseHeaderVersion(Req::kApiKey, wire::IsFlexible<Req>(version)) >= 1) {
-    size_t tags = 0;
-    if (Status s = ParseRequestHeaderTags(body, &tags); !s.ok()) return s;
-    body.remove_prefix(tags);
-  }
-  return wire::Decode<Resp>(body, version);
+  return Call(client, request, version, "brook-conformance", timeout);
 }
 
 // One record as a fetch returned it.

@@ -46,30 +46,50 @@ class RawClient {
   int32_t next_correlation_id_ = 1;
 };
 
-// Sends `request` at `version` and decodes the matching response body.
+// The frame (without its size prefix) of `request` at `version`.
 template <typename Req>
-Result<ResponseFor<Req>> Call(RawClient& client, const Req& request, int16_t version,
-                              const std::string& client_id = "brook-test") {
-  using Resp = ResponseFor<Req>;
+std::string RequestFrame(const Req& request, int16_t version, int32_t correlation_id,
+                         const std::string& client_id = "brook-test") {
   RequestHeader header{.api_key = Req::kApiKey,
                        .api_version = version,
-                       .correlation_id = client.TakeCorrelationId(),
+                       .correlation_id = correlation_id,
                        .client_id = client_id};
   std::string frame;
   EncodeRequestHeader(frame, header, RequestHeaderVersion(wire::IsFlexible<Req>(version)));
   wire::EncodeTo(frame, request, version);
-  if (Status s = client.SendFrame(frame); !s.ok()) return s;
-  Result<std::string> response = client.ReadFrame();
-  if (!response.ok()) return response.status();
-  std::string_view body = *response;
-  if (body.size() < 4) return Status(wire::Errc::kTruncated, "response header");
-  body.remove_prefix(4);  // correlation id, checked by the caller if it cares
-  if (ResponseHeaderVersion(Req::kApiKey, wire::IsFlexible<Req>(version)) >= 1) {
-    size_t tags = 0;
-    if (Status s = ParseRequestHeaderTags(body, &tags); !s.ok()) return s;
-    body.remove_prefix(tags);
+  return frame;
+}
+
+// A response frame (without its size prefix) decoded as `Resp` at
+// `version`; its correlation id goes to `*correlation_id` if given.
+template <typename Resp>
+Result<Resp> DecodeResponseFrame(std::string_view frame, int16_t version,
+                                 int32_t* correlation_id = nullptr) {
+  if (frame.size() < 4) return Status(wire::Errc::kTruncated, "response header");
+  if (correlation_id != nullptr) {
+    *correlation_id = 0;
+    for (int i = 0; i < 4; ++i) *correlation_id = *correlation_id << 8 | uint8_t(frame[i]);
   }
-  return wire::Decode<Resp>(body, version);
+  frame.remove_prefix(4);
+  if (ResponseHeaderVersion(Resp::kApiKey, wire::IsFlexible<Resp>(version)) >= 1) {
+    size_t tags = 0;
+    if (Status s = ParseRequestHeaderTags(frame, &tags); !s.ok()) return s;
+    frame.remove_prefix(tags);
+  }
+  return wire::Decode<Resp>(frame, version);
+}
+
+// Sends `request` at `version` and decodes the matching response body
+// (waiting up to `timeout` for it).
+template <typename Req>
+Result<ResponseFor<Req>> Call(RawClient& client, const Req& request, int16_t version,
+                              const std::string& client_id = "brook-test",
+                              std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
+  const std::string frame = RequestFrame(request, version, client.TakeCorrelationId(), client_id);
+  if (Status s = client.SendFrame(frame); !s.ok()) return s;
+  Result<std::string> response = client.ReadFrame(timeout);
+  if (!response.ok()) return response.status();
+  return DecodeResponseFrame<ResponseFor<Req>>(*response, version);
 }
 
 }  // namespace brook::testing
