@@ -35,6 +35,11 @@ class File {
   // Makes everything written so far durable (fdatasync).
   virtual Status Sync() = 0;
   virtual Status Truncate(uint64_t size) = 0;
+  // Makes size() 0 so that appends start over at the beginning, without
+  // giving up the file's cached pages: the old bytes past what is appended
+  // again stay in the file (reads there see them, a crash keeps them) until
+  // Truncate(size()) cuts them. The default is Truncate(0).
+  virtual Status Rewind() { return Truncate(0); }
   // The OS descriptor for zero-copy sends (sendfile), or -1 (memory files).
   virtual int native_handle() const { return -1; }
 };

@@ -16,8 +16,10 @@ namespace {
 
 const Logger kLog("storage");
 
-// Deleted segments whose files a log keeps for reuse, at most.
+// Deleted segments whose files a log keeps for reuse, at most, and the bytes
+// of their .log files it keeps (the disk space retention meant to free).
 constexpr size_t kMaxRetiredSegments = 128;
+constexpr uint64_t kMaxRetiredBytes = 16 << 20;
 
 // Segment::Read's slice, as a FileRange in `result` when it holds at least
 // `min_range_bytes`, else read into result->records.
@@ -376,6 +378,7 @@ Status PartitionLog::Roll() {
   const int64_t base = active().segment->next_offset();
   if (base == active().segment->base_offset()) return Status::Ok();  // active is empty
   const bool sync_now = config_.flush_policy == FlushPolicy::kEveryAppend;
+  if (Status s = active().segment->Trim(); !s.ok()) return s;
   if (sync_now) {
     if (Status s = active().segment->Sync(); !s.ok()) return s;
     if (Status s = active().txn_index->Sync(); !s.ok()) return s;
@@ -383,7 +386,8 @@ Status PartitionLog::Roll() {
   SegmentConfig seg_config{.index_interval_bytes = config_.index_interval_bytes};
   std::optional<int64_t> reuse;
   if (!retired_segments_.empty()) {
-    reuse = retired_segments_.back();
+    reuse = retired_segments_.back().base_offset;
+    retired_bytes_ -= retired_segments_.back().kept_bytes;
     retired_segments_.pop_back();
   }
   Result<std::unique_ptr<Segment>> segment =
@@ -740,13 +744,16 @@ void PartitionLog::DetachSegmentLocked(std::map<int64_t, SegmentEntry>::iterator
 
 Status PartitionLog::RemoveSegmentFiles(SegmentEntry& entry, Retire retire) {
   const int64_t base = entry.segment->base_offset();
-  Status removed = retire == Retire::kYes ? entry.segment->Retire() : entry.segment->Remove();
+  Status removed = retire == Retire::kNo ? entry.segment->Remove()
+                                         : entry.segment->Retire(retire == Retire::kKeepBytes
+                                                                     ? Segment::KeepBytes::kYes
+                                                                     : Segment::KeepBytes::kNo);
   entry.txn_index.reset();
   Status s = fs_.Remove(SegmentFilePath(dir_, base, SegmentFileType::kTxnIndex));
   if (!s.ok() && s.code() != std::errc::no_such_file_or_directory) return s;
   if (!removed.ok()) return removed;
   kLog.Info(dir_, ": deleted segment ", base,
-            retire == Retire::kYes ? " (files kept for reuse)" : "");
+            retire == Retire::kNo ? "" : " (files kept for reuse)");
   return Status::Ok();
 }
 
@@ -754,22 +761,27 @@ Status PartitionLog::RemoveDetached(Detached& detached) {
   if (detached.segments.empty() && detached.snapshots_before < 0) return Status::Ok();
   std::lock_guard files(files_mu_);
   size_t room = 0;           // for retired segments
+  uint64_t bytes_room = 0;   // and the bytes they keep
   size_t snapshot_room = 0;  // and snapshots
   {
     std::lock_guard lock(mu_);
+    bytes_room = kMaxRetiredBytes - std::min(kMaxRetiredBytes, retired_bytes_);
     // Closed: left for the next open, which deletes segments below the log
     // start. Removed: the directory is gone, and a new log may own its name.
     if (closed_) return Status::Ok();
     room = kMaxRetiredSegments - std::min(kMaxRetiredSegments, retired_segments_.size());
     snapshot_room = kMaxRetiredSegments - std::min(kMaxRetiredSegments, retired_snapshots_.size());
   }
-  std::vector<int64_t> retired;
+  std::vector<RetiredSegment> retired;
   for (SegmentEntry& entry : detached.segments) {
     const int64_t base = entry.segment->base_offset();
     if (retired.size() < room && !entry.segment->log_file_shared()) {
-      Status s = RemoveSegmentFiles(entry, Retire::kYes);
+      const uint64_t bytes = entry.segment->size_bytes();
+      const bool keep_bytes = bytes <= bytes_room;
+      Status s = RemoveSegmentFiles(entry, keep_bytes ? Retire::kKeepBytes : Retire::kEmpty);
       if (s.ok()) {
-        retired.push_back(base);
+        retired.push_back({.base_offset = base, .kept_bytes = keep_bytes ? bytes : 0});
+        if (keep_bytes) bytes_room -= bytes;
       } else {
         kLog.Warn(dir_, ": keeping segment ", base, "'s files for reuse: ", s.ToString());
       }
@@ -784,6 +796,7 @@ Status PartitionLog::RemoveDetached(Detached& detached) {
                                                               snapshot_room, &snapshots);
   std::lock_guard lock(mu_);
   if (!closed_) {
+    for (const RetiredSegment& r : retired) retired_bytes_ += r.kept_bytes;
     retired_segments_.insert(retired_segments_.end(), retired.begin(), retired.end());
     retired_snapshots_.insert(retired_snapshots_.end(), snapshots.begin(), snapshots.end());
   }

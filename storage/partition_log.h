@@ -242,9 +242,10 @@ class PartitionLog {
   };
   void DetachSegmentLocked(std::map<int64_t, SegmentEntry>::iterator it, Detached* detached);
   Status RemoveDetached(Detached& detached);
-  // Deletes the files of a segment no longer in segments_, or with
-  // Retire::kYes keeps its .log and indexes, emptied, for a later roll.
-  enum class Retire { kNo, kYes };
+  // Deletes the files of a segment no longer in segments_, or keeps its .log
+  // and indexes for a later roll (Segment::Retire): emptied, or the .log
+  // with its bytes.
+  enum class Retire { kNo, kEmpty, kKeepBytes };
   Status RemoveSegmentFiles(SegmentEntry& entry, Retire retire = Retire::kNo);
   Status ApplyRetentionLocked(Detached* detached);
   Status DeleteRecordsBeforeLocked(int64_t offset, Detached* detached);
@@ -266,7 +267,12 @@ class PartitionLog {
   std::map<int64_t, SegmentEntry> segments_;  // guarded by mu_; by base offset
   // Base offsets of deleted segments whose emptied files wait, renamed
   // "*.deleted", for the next rolls to reuse (Segment::Retire). Guarded by mu_.
-  std::vector<int64_t> retired_segments_;
+  struct RetiredSegment {
+    int64_t base_offset = 0;
+    uint64_t kept_bytes = 0;  // the old .log's bytes, kept for their cached pages
+  };
+  std::vector<RetiredSegment> retired_segments_;
+  uint64_t retired_bytes_ = 0;  // their kept_bytes, at most kMaxRetiredBytes
   // Paths of deleted producer snapshots kept for the next rolls' snapshots
   // (ProducerState::DeleteSnapshotsBefore). Guarded by mu_.
   std::vector<std::string> retired_snapshots_;

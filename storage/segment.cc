@@ -192,8 +192,9 @@ Result<std::unique_ptr<Segment>> Segment::Create(FileSystem& fs, std::string dir
   if (Status s = OpenFile(fs, log_path, OpenMode::kCreateOrAppend, &segment->log_); !s.ok()) {
     return s;
   }
-  if (segment->log_->size() > 0) {  // a reused file is empty; make sure
-    if (Status s = segment->log_->Truncate(0); !s.ok()) return s;
+  if (segment->log_->size() > 0) {  // a reused .log: overwrite it in place
+    if (Status s = segment->log_->Rewind(); !s.ok()) return s;
+    segment->reused_ = true;
   }
   bool created = false;
   if (Status s = segment->OpenIndexFiles(&created); !s.ok()) return s;
@@ -605,8 +606,16 @@ Status Segment::TruncateTo(int64_t offset) {
   return SaveIndexes();
 }
 
+Status Segment::Trim() {
+  if (!reused_ || log_ == nullptr) return Status::Ok();
+  if (Status s = log_->Truncate(size_); !s.ok()) return s;
+  reused_ = false;
+  return Status::Ok();
+}
+
 Status Segment::Close() {
   if (log_ == nullptr) return Status::Ok();
+  if (Status s = Trim(); !s.ok()) return s;
   if (Status s = Sync(); !s.ok()) return s;
   log_.reset();
   offset_index_file_.reset();
@@ -614,9 +623,10 @@ Status Segment::Close() {
   return Status::Ok();
 }
 
-Status Segment::Retire() {
+Status Segment::Retire(KeepBytes keep_bytes) {
   Status retired = Status::Ok();
   for (const std::shared_ptr<File>* file : {&log_, &offset_index_file_, &time_index_file_}) {
+    if (file == &log_ && keep_bytes == KeepBytes::kYes) continue;
     if (retired.ok()) retired = (*file)->Truncate(0);
   }
   log_.reset();

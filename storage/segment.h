@@ -159,15 +159,23 @@ class Segment {
   Status TruncateTo(int64_t offset);
   // Sync, then close the files. The segment may only be destroyed afterwards.
   Status Close();
-  // Empties the three files and renames them to "<name>.deleted", for a
+  // Renames the three files to "<name>.deleted", the indexes emptied, for a
   // later Create to take (recycling a file spares the file system an inode
   // allocation and release per file, which dominates rolls of small
-  // segments). Nothing is synced: leftovers after a crash are deleted at
-  // open, and a reused file's old bytes that come back after a crash are
-  // caught by recovery (offsets below the segment's base, index entries
-  // that do not match the log). On an error the files are deleted instead
-  // (the error is still returned). The segment may only be destroyed afterwards.
-  Status Retire();
+  // segments). With KeepBytes::kYes the .log keeps its bytes: the reusing
+  // segment overwrites them in place (File::Rewind), which keeps their
+  // cached pages, and cuts what it did not overwrite when it stops being
+  // active (Trim); else it is emptied too. Nothing is
+  // synced: leftovers after a crash are deleted at open, and a reused
+  // file's old bytes that a crash keeps are cut by recovery (their offsets
+  // lie below the segment's base). On an error the files are deleted
+  // instead (the error is still returned). The segment may only be
+  // destroyed afterwards.
+  enum class KeepBytes { kNo, kYes };
+  Status Retire(KeepBytes keep_bytes);
+  // Cuts the old bytes a reused .log still holds past size_bytes(); called
+  // when the segment stops being active (a roll) and by Close.
+  Status Trim();
   // Whether something besides the segment holds the .log open (a FileRange
   // being sent): its bytes must then stay, so the segment is not retired.
   bool log_file_shared() const { return log_.use_count() > 1; }
@@ -226,7 +234,8 @@ class Segment {
   std::string dir_;
   int64_t base_offset_;
   SegmentConfig config_;
-  std::shared_ptr<File> log_;                // shared: a background flush may sync it unlocked
+  std::shared_ptr<File> log_;  // shared: a background flush may sync it unlocked
+  bool reused_ = false;        // the .log was another segment's: Trim cuts its old tail
   std::shared_ptr<File> offset_index_file_;  // shared: see log_
   std::shared_ptr<File> time_index_file_;
   OffsetIndex offset_index_;

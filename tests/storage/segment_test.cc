@@ -553,7 +553,7 @@ TEST_F(SegmentTest, RetiredFilesAreReusedEmptyByTheNextCreate) {
   std::unique_ptr<Segment> old = Create(0, {.index_interval_bytes = 100});
   ASSERT_OK(AppendAll(*old, MakeBatches(0, 6, 2, 50)));
   ASSERT_OK(old->Sync());
-  ASSERT_OK(old->Retire());
+  ASSERT_OK(old->Retire(Segment::KeepBytes::kNo));
   old.reset();
   EXPECT_EQ(fs_.List(kDir).value(),
             (std::vector<std::string>{"00000000000000000000.index.deleted",
@@ -626,6 +626,58 @@ TEST(SegmentPosixTest, AppendSyncAndReopenOnRealFiles) {
             Concat(batches).size());
   EXPECT_EQ(std::filesystem::file_size(dir.path() + "/topic-3/00000000000000001000.index"),
             ExpectedOffsetIndex(batches, 1024).size() * OffsetIndex::kEntrySize);
+}
+
+// A reused .log that kept its bytes is overwritten in place: the old tail
+// past the new batches is cut when the segment stops being active (Trim,
+// Close); if the process dies first, recovery cuts it (its batches' offsets
+// lie below the segment's base).
+TEST(SegmentPosixTest, AReusedLogIsOverwrittenInPlaceAndItsOldTailCut) {
+  brook::testing::TempDir dir;
+  PosixFileSystem fs(dir.path());
+  ASSERT_OK(fs.CreateDirs("topic-4"));
+  const SegmentConfig config{.index_interval_bytes = 1024};
+  const std::string log = dir.path() + "/topic-4/00000000000000000200.log";
+  const std::vector<TestBatch> old_batches = MakeBatches(0, 40, 10, 100);
+  const std::vector<TestBatch> new_batches = MakeBatches(200, 12, 10, 100);
+  ASSERT_LT(Concat(new_batches).size(), Concat(old_batches).size());
+  for (bool close : {true, false}) {
+    SCOPED_TRACE(close ? "closed" : "died");
+    const std::vector<std::string> leftovers = fs.List("topic-4").value();
+    for (const std::string& name : leftovers) ASSERT_OK(fs.Remove("topic-4/" + name));
+    {
+      Result<std::unique_ptr<Segment>> old = Segment::Create(fs, "topic-4", 0, config);
+      ASSERT_TRUE(old.ok());
+      ASSERT_OK(AppendAll(**old, old_batches));
+      ASSERT_OK((*old)->Retire(Segment::KeepBytes::kYes));
+    }
+    {
+      Result<std::unique_ptr<Segment>> reused =
+          Segment::Create(fs, "topic-4", 200, config, true, /*reuse=*/0);
+      ASSERT_TRUE(reused.ok()) << reused.status().ToString();
+      EXPECT_EQ((*reused)->size_bytes(), 0u);
+      ASSERT_OK(AppendAll(**reused, new_batches));
+      // Overwritten in place: the file still holds the old tail.
+      EXPECT_EQ(std::filesystem::file_size(log), Concat(old_batches).size());
+      Result<ReadSlice> slice = (*reused)->Read(200, SIZE_MAX, INT64_MAX);
+      ASSERT_TRUE(slice.ok());
+      EXPECT_EQ(slice->ReadBytes().value(), Concat(new_batches));
+      if (close) {
+        ASSERT_OK((*reused)->Close());
+        EXPECT_EQ(std::filesystem::file_size(log), Concat(new_batches).size());
+      }
+    }
+    Result<std::unique_ptr<Segment>> opened =
+        Segment::Open(fs, "topic-4", 200, config, Recover::kYes);
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    EXPECT_EQ((*opened)->next_offset(), new_batches.back().header.next_offset());
+    EXPECT_EQ((*opened)->size_bytes(), Concat(new_batches).size());
+    EXPECT_EQ(std::filesystem::file_size(log), Concat(new_batches).size());
+    Result<ReadSlice> slice = (*opened)->Read(200, SIZE_MAX, INT64_MAX);
+    ASSERT_TRUE(slice.ok());
+    EXPECT_EQ(slice->ReadBytes().value(), Concat(new_batches));
+    ASSERT_OK((*opened)->Close());
+  }
 }
 
 }  // namespace
