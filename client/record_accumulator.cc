@@ -351,48 +351,44 @@ std::optional<Clock::time_point> RecordAccumulator::NextDeadline(Clock::time_poi
   return next;
 }
 
-void RecordAccumulator::Complete(const std::shared_ptr<ProducerBatch>& batch, int64_t base_offset,
-                                 int64_t log_append_time_ms, Completions* done) {
-  done->Bind(this);
+template <typename Fn>
+void RecordAccumulator::Land(const ProducerBatch& batch, Fn&& fn) {
   {
     std::shared_lock topics_lock(topics_mu_);
-    PartitionQueue* q = QueueLocked(batch->tp);
+    PartitionQueue* q = QueueLocked(batch.tp);
     assert(q != nullptr);
     std::lock_guard lock(q->mu);
     --q->in_flight;
-    if (batch->base_sequence != kNoSequence) {
-      q->last_acked_sequence = std::max(q->last_acked_sequence, batch->last_sequence());
-    }
+    fn(*q);
   }
   in_flight_batches_.fetch_sub(1);
+}
+
+void RecordAccumulator::Complete(const std::shared_ptr<ProducerBatch>& batch, int64_t base_offset,
+                                 int64_t log_append_time_ms, Completions* done) {
+  done->Bind(this);
+  Land(*batch, [&](PartitionQueue& q) {
+    if (batch->base_sequence != kNoSequence) {
+      q.last_acked_sequence = std::max(q.last_acked_sequence, batch->last_sequence());
+    }
+  });
   done->AddBatch(batch, base_offset, log_append_time_ms, std::nullopt);
 }
 
 void RecordAccumulator::Reenqueue(const std::shared_ptr<ProducerBatch>& batch,
                                   Clock::time_point retry_at) {
-  std::shared_lock topics_lock(topics_mu_);
-  PartitionQueue* q = QueueLocked(batch->tp);
-  assert(q != nullptr);
-  std::lock_guard lock(q->mu);
-  --q->in_flight;
-  in_flight_batches_.fetch_sub(1);
-  batch->retry_at = retry_at;
-  auto pos = std::find_if(q->batches.begin(), q->batches.end(),
-                          [&](const auto& b) { return b->order > batch->order; });
-  q->batches.insert(pos, batch);
+  Land(*batch, [&](PartitionQueue& q) {
+    batch->retry_at = retry_at;
+    auto pos = std::find_if(q.batches.begin(), q.batches.end(),
+                            [&](const auto& b) { return b->order > batch->order; });
+    q.batches.insert(pos, batch);
+  });
 }
 
 void RecordAccumulator::Fail(const std::shared_ptr<ProducerBatch>& batch, const ClientError& error,
                              Completions* done) {
   done->Bind(this);
-  {
-    std::shared_lock topics_lock(topics_mu_);
-    PartitionQueue* q = QueueLocked(batch->tp);
-    assert(q != nullptr);
-    std::lock_guard lock(q->mu);
-    --q->in_flight;
-  }
-  in_flight_batches_.fetch_sub(1);
+  Land(*batch, [](PartitionQueue&) {});
   done->AddBatch(batch, -1, -1, error);
 }
 

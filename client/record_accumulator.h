@@ -239,6 +239,10 @@ class RecordAccumulator {
   // The queue of `tp`, or null when its topic or partition is unknown.
   // REQUIRES: topics_mu_ held.
   PartitionQueue* QueueLocked(const TopicPartition& tp) const;
+  // Counts `batch` out of flight and runs `fn` on its partition's queue with
+  // the queue's lock held (a batch came back: acknowledged, failed, retried).
+  template <typename Fn>
+  void Land(const ProducerBatch& batch, Fn&& fn);
   void Finished(size_t records);
   static RecordMetadata MetadataFor(const ProducerRecord& r, int32_t partition);
 
