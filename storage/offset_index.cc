@@ -45,28 +45,25 @@ void OffsetIndex::Append(int64_t offset, uint32_t position) {
   entries_.Add({relative, position});
 }
 
-std::optional<OffsetIndexEntry> OffsetIndex::Lookup(int64_t offset) const {
-  if (offset < base_offset_ || entries_.empty()) return std::nullopt;
-  const int64_t relative =
-      std::min<int64_t>(offset - base_offset_, std::numeric_limits<uint32_t>::max());
+template <uint32_t OffsetIndex::Packed::*kField>
+std::optional<OffsetIndexEntry> OffsetIndex::LastAtOrBelow(uint64_t target) const {
+  const auto key =
+      static_cast<uint32_t>(std::min<uint64_t>(target, std::numeric_limits<uint32_t>::max()));
   // First entry past the target; the one before it is the answer.
   const std::vector<Packed>& all = entries_.entries();
-  auto it =
-      std::upper_bound(all.begin(), all.end(), static_cast<uint32_t>(relative),
-                       [](uint32_t target, const Packed& e) { return target < e.relative_offset; });
+  auto it = std::upper_bound(all.begin(), all.end(), key,
+                             [](uint32_t k, const Packed& e) { return k < e.*kField; });
   if (it == all.begin()) return std::nullopt;
   return entry(static_cast<size_t>(it - all.begin()) - 1);
 }
 
+std::optional<OffsetIndexEntry> OffsetIndex::Lookup(int64_t offset) const {
+  if (offset < base_offset_) return std::nullopt;
+  return LastAtOrBelow<&Packed::relative_offset>(static_cast<uint64_t>(offset - base_offset_));
+}
+
 std::optional<OffsetIndexEntry> OffsetIndex::LookupPosition(uint64_t position) const {
-  if (entries_.empty()) return std::nullopt;
-  const auto target =
-      static_cast<uint32_t>(std::min<uint64_t>(position, std::numeric_limits<uint32_t>::max()));
-  const std::vector<Packed>& all = entries_.entries();
-  auto it = std::upper_bound(all.begin(), all.end(), target,
-                             [](uint32_t p, const Packed& e) { return p < e.position; });
-  if (it == all.begin()) return std::nullopt;
-  return entry(static_cast<size_t>(it - all.begin()) - 1);
+  return LastAtOrBelow<&Packed::position>(position);
 }
 
 void OffsetIndex::Truncate(int64_t offset) { entries_.Truncate(base_offset_, offset); }

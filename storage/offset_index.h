@@ -78,6 +78,10 @@ class OffsetIndex {
     uint32_t position;
   };
 
+  // The last entry whose `kField` is <= `target` (entries increase in both).
+  template <uint32_t Packed::*kField>
+  std::optional<OffsetIndexEntry> LastAtOrBelow(uint64_t target) const;
+
   int64_t base_offset_;
   index_file::SavedEntries<Packed> entries_;
 };
