@@ -83,14 +83,7 @@ inline std::vector<Record> Records(const std::string& records) {
 // Sends `request` at `version` without reading a response.
 template <typename Req>
 Status SendOnly(testing::RawClient& client, const Req& request, int16_t version) {
-  RequestHeader header{.api_key = Req::kApiKey,
-                       .api_version = version,
-                       .correlation_id = client.TakeCorrelationId(),
-                       .client_id = "brook-test"};
-  std::string frame;
-  EncodeRequestHeader(frame, header, RequestHeaderVersion(wire::IsFlexible<Req>(version)));
-  wire::EncodeTo(frame, request, version);
-  return client.SendFrame(frame);
+  return client.SendFrame(testing::RequestFrame(request, version, client.TakeCorrelationId()));
 }
 
 // A produce request for one partition.

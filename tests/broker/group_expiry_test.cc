@@ -23,6 +23,7 @@
 #include "protocol/messages/offset_fetch.h"
 #include "protocol/messages/sync_group.h"
 #include "storage/log_manager.h"
+#include "tests/broker/broker_testing.h"
 #include "tests/testing/raw_client.h"
 #include "tests/testing/temp_dir.h"
 
@@ -67,30 +68,25 @@ struct Settings {
   int32_t max_size = INT32_MAX;
 };
 
-class GroupExpiryTest : public ::testing::Test {
+class GroupExpiryTest : public TestBrokerFixture {
  protected:
-  void StartBroker(Settings settings) {
-    BrokerConfig config;
-    config.listener_port = 0;
-    config.cluster_id = "brook-test-cluster";
-    config.memory = settings.memory;
+  void Configure(BrokerConfig& config) override {
+    TestBrokerFixture::Configure(config);
+    config.memory = settings_.memory;
     config.log_dirs = dir_.path();
-    config.offsets_retention_ms = settings.retention_ms;
-    config.offsets_retention_check_interval_ms = settings.check_interval_ms;
-    config.group_max_size = settings.max_size;
-    broker_ = std::make_unique<Broker>(config);
-    Status s = broker_->Start();
-    ASSERT_TRUE(s.ok()) << s.ToString();
-    client_.emplace();
-    Status c = client_->Connect("127.0.0.1", broker_->port());
-    ASSERT_TRUE(c.ok()) << c.ToString();
+    config.offsets_retention_ms = settings_.retention_ms;
+    config.offsets_retention_check_interval_ms = settings_.check_interval_ms;
+    config.group_max_size = settings_.max_size;
   }
 
-  void Restart(Settings settings) {
+  // (Re)starts the broker with `settings` (a disk broker keeps its data)
+  // and connects client_ to it.
+  void StartBroker(Settings settings) {
+    settings_ = settings;
     client_.reset();
-    broker_->Stop();
-    broker_.reset();
-    StartBroker(settings);
+    StopBroker();
+    TestBrokerFixture::StartBroker();
+    client_.emplace(Connect());
   }
 
   ErrorCode Commit(const std::string& group, const std::string& topic, int32_t partition,
@@ -213,14 +209,14 @@ class GroupExpiryTest : public ::testing::Test {
     EXPECT_EQ(d->groups[0].group_state, "Dead");
   }
 
-  testing::TempDir dir_;
-  std::unique_ptr<Broker> broker_;
+  testing::TempDir dir_;  // outlives the broker: TearDown stops it first
+  Settings settings_;
   std::optional<RawClient> client_;
 };
 
 TEST_F(GroupExpiryTest, SimpleCommitsExpireAfterRetentionAndTheirGroupDies) {
   StartBroker({.retention_ms = 300});
-  ASSERT_TRUE(broker_->logs().CreateTopic("orders", 2, {}).ok());
+  ASSERT_TRUE(broker().logs().CreateTopic("orders", 2, {}).ok());
   ASSERT_EQ(Commit("simple", "orders", 0, 5), ErrorCode::kNone);
   EXPECT_EQ(Fetch("simple", "orders", 0), 5);
   EXPECT_TRUE(Listed("simple"));
@@ -236,7 +232,7 @@ TEST_F(GroupExpiryTest, SimpleCommitsExpireAfterRetentionAndTheirGroupDies) {
 
 TEST_F(GroupExpiryTest, RetentionTimeOfOffsetCommitV2WinsOverTheBrokerSetting) {
   StartBroker({});  // a week of retention
-  ASSERT_TRUE(broker_->logs().CreateTopic("orders", 2, {}).ok());
+  ASSERT_TRUE(broker().logs().CreateTopic("orders", 2, {}).ok());
   ASSERT_EQ(Commit("g", "orders", 0, 5, /*version=*/2, /*retention_time_ms=*/200),
             ErrorCode::kNone);
   ASSERT_EQ(Commit("g", "orders", 1, 7, /*version=*/2, /*retention_time_ms=*/-1), ErrorCode::kNone);
@@ -248,8 +244,8 @@ TEST_F(GroupExpiryTest, RetentionTimeOfOffsetCommitV2WinsOverTheBrokerSetting) {
 
 TEST_F(GroupExpiryTest, ConsumerGroupOffsetsExpireOnlyOnceTheGroupIsEmpty) {
   StartBroker({.retention_ms = 1000});
-  ASSERT_TRUE(broker_->logs().CreateTopic("orders", 1, {}).ok());
-  ASSERT_TRUE(broker_->logs().CreateTopic("other", 1, {}).ok());
+  ASSERT_TRUE(broker().logs().CreateTopic("orders", 1, {}).ok());
+  ASSERT_TRUE(broker().logs().CreateTopic("other", 1, {}).ok());
   JoinGroupResponse member = JoinAlone("consumers", {"orders"});
   ASSERT_EQ(Commit("consumers", "orders", 0, 10, 8, -1, member.generation_id, member.member_id),
             ErrorCode::kNone);
@@ -273,7 +269,7 @@ TEST_F(GroupExpiryTest, ConsumerGroupOffsetsExpireOnlyOnceTheGroupIsEmpty) {
 
 TEST_F(GroupExpiryTest, TombstonesKeepExpiredOffsetsAndDeadGroupsGoneAfterARestart) {
   StartBroker({.memory = false, .retention_ms = 300});
-  ASSERT_TRUE(broker_->logs().CreateTopic("orders", 1, {}).ok());
+  ASSERT_TRUE(broker().logs().CreateTopic("orders", 1, {}).ok());
   ASSERT_EQ(Commit("simple", "orders", 0, 5), ErrorCode::kNone);
   // Its own retention (an hour) outlives the broker's 300 ms.
   ASSERT_EQ(Commit("kept", "orders", 0, 8, /*version=*/3, /*retention_time_ms=*/3600000),
@@ -288,7 +284,7 @@ TEST_F(GroupExpiryTest, TombstonesKeepExpiredOffsetsAndDeadGroupsGoneAfterAResta
   EXPECT_EQ(Fetch("consumers", "orders", 0), -1);
 
   // A week of retention now: only tombstones keep them away.
-  Restart({.memory = false});
+  StartBroker({.memory = false});
   EXPECT_EQ(ListedGroups(), std::vector<std::string>{"kept"});
   EXPECT_EQ(Fetch("simple", "orders", 0), -1);
   EXPECT_EQ(Fetch("consumers", "orders", 0), -1);
@@ -296,7 +292,7 @@ TEST_F(GroupExpiryTest, TombstonesKeepExpiredOffsetsAndDeadGroupsGoneAfterAResta
   ExpectDescribedDead("consumers");
 
   // The expire timestamp came back with the offset too.
-  Restart({.memory = false, .retention_ms = 300});
+  StartBroker({.memory = false, .retention_ms = 300});
   std::this_thread::sleep_for(500ms);
   EXPECT_EQ(Fetch("kept", "orders", 0), 8);
 }

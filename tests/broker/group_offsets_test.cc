@@ -18,6 +18,7 @@
 #include "protocol/messages/sync_group.h"
 #include "storage/log_manager.h"
 #include "storage/partition_log.h"
+#include "tests/broker/broker_testing.h"
 #include "tests/testing/raw_client.h"
 #include "tests/testing/temp_dir.h"
 
@@ -50,33 +51,28 @@ ErrorCode CommitError(RawClient& client, const OffsetCommitRequest& req, int16_t
   return resp->topics[0].partitions[0].error_code;
 }
 
-class GroupOffsetsTest : public ::testing::Test {
+class GroupOffsetsTest : public TestBrokerFixture {
  protected:
-  void StartBroker(bool memory) {
-    BrokerConfig config;
-    config.listener_port = 0;
-    config.cluster_id = "brook-test-cluster";
-    config.memory = memory;
+  void Configure(BrokerConfig& config) override {
+    TestBrokerFixture::Configure(config);
+    config.memory = memory_;
     config.log_dirs = dir_.path();
-    broker_ = std::make_unique<Broker>(config);
-    Status s = broker_->Start();
-    ASSERT_TRUE(s.ok()) << s.ToString();
   }
 
-  RawClient Connect() {
-    RawClient client;
-    Status s = client.Connect("127.0.0.1", broker_->port());
-    EXPECT_TRUE(s.ok()) << s.ToString();
-    return client;
+  // (Re)starts the broker in memory or on disk (keeping its data).
+  void StartBroker(bool memory) {
+    memory_ = memory;
+    StopBroker();
+    TestBrokerFixture::StartBroker();
   }
 
-  testing::TempDir dir_;
-  std::unique_ptr<Broker> broker_;
+  testing::TempDir dir_;  // outlives the broker: TearDown stops it first
+  bool memory_ = true;
 };
 
 TEST_F(GroupOffsetsTest, SimpleCommitsAndFetches) {
   StartBroker(true);
-  ASSERT_TRUE(broker_->logs().CreateTopic("orders", 3, {}).ok());
+  ASSERT_TRUE(broker().logs().CreateTopic("orders", 3, {}).ok());
   RawClient client = Connect();
   EXPECT_EQ(CommitError(client, Commit("g", -1, "", "orders", 1, 42), 2), ErrorCode::kNone);
   EXPECT_EQ(CommitError(client, Commit("g", -1, "", "orders", 2, 7), 9), ErrorCode::kNone);
@@ -144,7 +140,7 @@ TEST_F(GroupOffsetsTest, SimpleCommitsAndFetches) {
 
 TEST_F(GroupOffsetsTest, MemberCommitsAreCheckedAgainstTheGeneration) {
   StartBroker(true);
-  ASSERT_TRUE(broker_->logs().CreateTopic("orders", 1, {}).ok());
+  ASSERT_TRUE(broker().logs().CreateTopic("orders", 1, {}).ok());
   RawClient client = Connect();
   JoinGroupRequest join{.group_id = "g",
                         .session_timeout_ms = 10000,
@@ -179,7 +175,7 @@ TEST_F(GroupOffsetsTest, MemberCommitsAreCheckedAgainstTheGeneration) {
 
 TEST_F(GroupOffsetsTest, OffsetsSurviveARestart) {
   StartBroker(false);
-  ASSERT_TRUE(broker_->logs().CreateTopic("orders", 2, {}).ok());
+  ASSERT_TRUE(broker().logs().CreateTopic("orders", 2, {}).ok());
   {
     RawClient client = Connect();
     EXPECT_EQ(CommitError(client, Commit("my-group", -1, "", "orders", 1, 42), 8),
@@ -190,14 +186,13 @@ TEST_F(GroupOffsetsTest, OffsetsSurviveARestart) {
   }
   // Kafka's placement: abs("my-group".hashCode()) % 50 == 12.
   EXPECT_EQ(OffsetsPartitionFor("my-group", 50), 12);
-  std::shared_ptr<storage::PartitionLog> log = broker_->logs().Partition("__consumer_offsets", 12);
+  std::shared_ptr<storage::PartitionLog> log = broker().logs().Partition("__consumer_offsets", 12);
   ASSERT_NE(log, nullptr);
   EXPECT_EQ(log->high_watermark(), 2);
-  std::optional<storage::TopicInfo> info = broker_->logs().Topic("__consumer_offsets");
+  std::optional<storage::TopicInfo> info = broker().logs().Topic("__consumer_offsets");
   ASSERT_TRUE(info.has_value());
   EXPECT_EQ(info->partitions, 50);
-  broker_->Stop();
-  broker_.reset();
+  StopBroker();
 
   StartBroker(false);
   RawClient client = Connect();

@@ -43,10 +43,7 @@ using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
 // Recent enough that retention (7 days) keeps the records.
-const int64_t kT0 = std::chrono::duration_cast<std::chrono::milliseconds>(
-                        std::chrono::system_clock::now().time_since_epoch())
-                        .count() -
-                    60000;
+const int64_t kT0 = broker::Broker::NowMs() - 60000;
 
 struct BatchSpec {
   std::vector<std::string> values;

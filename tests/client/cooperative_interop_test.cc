@@ -30,10 +30,8 @@ namespace {
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
-const int64_t kT0 = std::chrono::duration_cast<std::chrono::milliseconds>(
-                        std::chrono::system_clock::now().time_since_epoch())
-                        .count() -
-                    60000;
+// A minute ago: recent enough that retention keeps the records.
+const int64_t kT0 = broker::Broker::NowMs() - 60000;
 
 // The librdkafka member: writes the partitions it holds to `assigned` after
 // every rebalance and each record value it reads to `consumed`, until `stop`

@@ -357,10 +357,7 @@ TEST_F(ProducerTest, ConcurrentSendersGetOrderedCallbacksWithExactMetadata) {
   std::mutex mu;
   std::map<int32_t, std::vector<Acked>> acked;  // by partition, in callback order
   int errors = 0;
-  const int64_t t0 = std::chrono::duration_cast<std::chrono::milliseconds>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count() -
-                     60000;
+  const int64_t t0 = broker::Broker::NowMs() - 60000;
   std::vector<std::thread> senders;
   for (int32_t t = 0; t < 4; ++t) {
     senders.emplace_back([&, t] {

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <optional>
 #include <random>
 #include <thread>
 
@@ -109,10 +110,12 @@ class PartitionLogTest : public ::testing::Test {
     for (const std::string& name : names) n += name.ends_with(".log");
     return n;
   }
-  // Every value from the log start to the high watermark, across segments.
-  std::vector<std::string> AllValues() {
+  // Every value from the log start to the high watermark (or the batches
+  // that start below `end`), across segments.
+  std::vector<std::string> AllValues(std::optional<int64_t> end = std::nullopt) {
     std::vector<std::string> out;
-    for (int64_t offset = log_->log_start_offset(); offset < log_->high_watermark();) {
+    for (int64_t offset = log_->log_start_offset();
+         offset < end.value_or(log_->high_watermark());) {
       ReadResult r = MustRead(offset);
       if (r.records.empty()) break;
       for (std::string& v : Values(r.records)) out.push_back(std::move(v));
@@ -665,19 +668,7 @@ TEST_F(PartitionLogTest, RollsReuseDeletedSegmentsFilesAndACrashSeesThroughThem)
   const LogStart flushed{.log_start_offset = log_->log_start_offset(),
                          .recovery_point = log_->recovery_point()};
   ASSERT_GT(flushed.recovery_point, start.recovery_point);
-  std::vector<std::string> durable;
-  for (int64_t offset = flushed.log_start_offset; offset < flushed.recovery_point;) {
-    ReadResult r = MustRead(offset);
-    if (r.records.empty()) break;
-    for (std::string& v : Values(r.records)) durable.push_back(std::move(v));
-    offset = log_->high_watermark();
-    RecordBatchReader reader(r.records);
-    for (;;) {
-      Result<std::optional<RecordBatchView>> next = reader.Next();
-      if (!next.ok() || !next->has_value()) break;
-      offset = (*next)->header().next_offset();
-    }
-  }
+  const std::vector<std::string> durable = AllValues(flushed.recovery_point);
   CrashAndReopen(flushed);
   std::vector<std::string> after = AllValues();
   ASSERT_GE(after.size(), durable.size());
