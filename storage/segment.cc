@@ -113,6 +113,26 @@ std::string RetiredPath(const std::string& dir, int64_t base_offset, SegmentFile
   return SegmentFilePath(dir, base_offset, type) + ".deleted";
 }
 
+// A batch's header and where it starts in the .log.
+struct BatchAt {
+  uint64_t position = 0;
+  RecordBatchHeader header;
+};
+
+// Reads headers from `scanner` on to the batch holding `offset` (past a gap
+// of a compacted log, the first one after it). Errors: kCorruptBatch (no
+// batch does: the log at `path` ends first), the scanner's.
+Result<BatchAt> BatchHolding(LogScanner& scanner, int64_t offset, const std::string& path) {
+  for (;;) {
+    const uint64_t position = scanner.position();
+    Result<std::optional<RecordBatchHeader>> header = scanner.NextHeader();
+    if (!header.ok()) return header.status();
+    if (!header->has_value()) break;
+    if ((*header)->next_offset() > offset) return BatchAt{position, **header};
+  }
+  return Status(Errc::kCorruptBatch, path + ": no batch holds offset " + std::to_string(offset));
+}
+
 template <typename Ptr>  // std::unique_ptr<File> or std::shared_ptr<File>
 Status OpenFile(FileSystem& fs, const std::string& path, OpenMode mode, Ptr* out) {
   Result<std::unique_ptr<File>> file = fs.Open(path, mode);
@@ -401,24 +421,13 @@ Result<ReadSlice> Segment::Read(int64_t offset, size_t max_bytes, int64_t max_of
   ReadSlice slice{.file = log_.get(), .position = size_};
   if (offset == next_offset_) return slice;
   LogScanner scanner = ScannerFor(*log_, size_, offset_index_, offset, kHeaderChunkBytes);
-  for (;;) {
-    const uint64_t position = scanner.position();
-    Result<std::optional<RecordBatchHeader>> header = scanner.NextHeader();
-    if (!header.ok()) return header.status();
-    if (!header->has_value()) break;
-    const RecordBatchHeader& h = **header;
-    if (h.next_offset() <= offset) continue;  // before the one holding `offset`
-    if (h.base_offset >= max_offset) return ReadSlice{.file = log_.get(), .position = position};
-    slice.position = position;
-    slice.size = h.size_in_bytes();
-    slice.base_offset = h.base_offset;
-    slice.next_offset = h.next_offset();
-    break;
-  }
-  if (slice.base_offset < 0) {
-    return Status(Errc::kCorruptBatch, Path(SegmentFileType::kLog) + ": no batch holds offset " +
-                                           std::to_string(offset));
-  }
+  Result<BatchAt> first = BatchHolding(scanner, offset, Path(SegmentFileType::kLog));
+  if (!first.ok()) return first.status();
+  slice.position = first->position;
+  if (first->header.base_offset >= max_offset) return slice;
+  slice.size = first->header.size_in_bytes();
+  slice.base_offset = first->header.base_offset;
+  slice.next_offset = first->header.next_offset();
   if (slice.size >= max_bytes) return slice;
 
   // The batches after the first, framed without reading them: every batch
@@ -472,21 +481,10 @@ Result<ReadSlice> Segment::ReadInto(int64_t offset, size_t max_bytes, int64_t ma
   if (offset == next_offset_) return slice;
   // The batch holding `offset`, by its header.
   LogScanner scanner = ScannerFor(*log_, size_, offset_index_, offset, kHeaderChunkBytes);
-  std::optional<RecordBatchHeader> first;
-  for (;;) {
-    const uint64_t position = scanner.position();
-    Result<std::optional<RecordBatchHeader>> header = scanner.NextHeader();
-    if (!header.ok()) return header.status();
-    if (!header->has_value()) break;
-    if ((*header)->next_offset() <= offset) continue;
-    slice.position = position;
-    first = **header;
-    break;
-  }
-  if (!first) {
-    return Status(Errc::kCorruptBatch, Path(SegmentFileType::kLog) + ": no batch holds offset " +
-                                           std::to_string(offset));
-  }
+  Result<BatchAt> holding = BatchHolding(scanner, offset, Path(SegmentFileType::kLog));
+  if (!holding.ok()) return holding.status();
+  slice.position = holding->position;
+  const RecordBatchHeader* first = &holding->header;
   if (first->base_offset >= max_offset) return slice;
 
   // One read of everything that may be returned, then the batches after the
